@@ -1,0 +1,39 @@
+# Every command a developer or user needs. `make run` and `make test` work on a fresh clone.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEVDATA ?= ../shared/devdata
+
+.PHONY: install run test test-slow lint bench eval clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,dev,eval]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(VENV)/bin/cleaner clean samples/ -o out/clean.jsonl --explain
+
+test: install
+	$(PY) -m pytest -q
+
+test-slow: install
+	$(PY) -m pytest -q -m slow
+
+lint: install
+	$(VENV)/bin/ruff check cleaner tests bench
+	$(VENV)/bin/ruff format --check cleaner tests bench
+	$(VENV)/bin/mypy cleaner
+
+bench: install
+	$(PY) -m bench.speed --data $(DEVDATA)
+
+eval: install
+	$(PY) -m bench.quality --data $(DEVDATA)
+
+clean:
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache

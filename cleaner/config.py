@@ -1,0 +1,56 @@
+"""One immutable Config: read from a TOML file, then CLI options on top.
+
+There are no module-level mutable settings: every stage takes the Config it needs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cleaner.errors import UsageError
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Settings for cleaning one document; picklable so worker processes get a copy."""
+
+    # Which extractor decides: "default" picks the best measured one per input type.
+    extractor: str = "default"
+    # Add every removed block with its reason to the output record.
+    explain: bool = False
+    # JSONL input: the field names that hold the page and its id/url.
+    html_field: str = "html"
+    text_field: str = "text"
+    id_field: str = "id"
+    url_field: str = "url"
+    # Seconds one document may take before it becomes an error record. A few seconds is
+    # ten times what the slowest real pages of devdata take with trafilatura.
+    timeout: float = 10.0
+    # Documents larger than this are cut to this size before parsing (and the record says
+    # so): 20 MB is far above any real article page and keeps a worker's memory bounded.
+    max_bytes: int = 20_000_000
+    # Force a language (ISO 639-1) instead of identifying it from the text.
+    language: str | None = None
+
+    def replace(self, **changes: Any) -> Config:
+        """Return a copy with ``changes`` applied; unknown names are a usage error."""
+        known = {f.name for f in dataclasses.fields(self)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise UsageError(f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Config:
+        """Read a Config from a TOML file (a ``[cleaner]`` table or top-level keys)."""
+        try:
+            with open(path, "rb") as handle:
+                data = tomllib.load(handle)
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise UsageError(f"cannot read config file {path}: {exc}") from exc
+        table = data.get("cleaner", data)
+        return cls().replace(**table)

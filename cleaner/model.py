@@ -1,0 +1,186 @@
+"""The data that flows through cleaner: Document -> [Block] -> [Decision] -> Result.
+
+Every type here is plain data. A removal is never a bare bool: it is a Decision with a
+reason code from :data:`REASONS`, the extractor that made it and its evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+InputType = Literal["html", "text"]
+Status = Literal["ok", "empty", "error"]
+Stage = Literal["read", "decode", "parse", "extract", "write"]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One web document as a reader found it, before any cleaning.
+
+    ``content`` is raw bytes for HTML (decoded by the pipeline, which knows the charset
+    rules) and ``str`` for text documents. ``source`` is the input path relative to the
+    folder the user gave, plus ``#offset`` inside an archive or ``#line`` inside JSONL.
+    """
+
+    id: str
+    source: str
+    input_type: InputType
+    content: bytes | str
+    url: str | None = None
+    site: str | None = None
+    charset_hint: str | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One unit of text that is kept or dropped as a whole: a DOM block or a text line.
+
+    ``tag_path`` lists the ancestors' tag names from the root down to the block's own
+    tag; ``attr_tokens`` holds the lower-cased class/id tokens of the block and its
+    ancestors (``nav``, ``footer``, ``comment``...); ``link_chars`` counts characters
+    inside links. For a text line ``tag`` is ``"line"`` and ``line_no`` its line number.
+    """
+
+    index: int
+    text: str
+    tag: str = "line"
+    tag_path: tuple[str, ...] = ()
+    attr_tokens: frozenset[str] = frozenset()
+    link_chars: int = 0
+    line_no: int = -1
+
+    @property
+    def is_heading(self) -> bool:
+        """True for ``<h1>``..``<h6>`` blocks."""
+        return len(self.tag) == 2 and self.tag[0] == "h" and self.tag[1] in "123456"
+
+    @property
+    def link_density(self) -> float:
+        """Share of the block's characters that sit inside links (0 for text lines)."""
+        return self.link_chars / len(self.text) if self.text else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Keep or drop one block, with a reason code, its maker and its evidence.
+
+    ``score`` is the maker's confidence that the block is content (0..1). When a context
+    pass flips a verdict, the first-pass verdict stays in ``first_pass``. An ensemble
+    keeps every extractor's vote in ``votes``.
+    """
+
+    block: int
+    keep: bool
+    reason: str
+    by: str
+    score: float = 1.0
+    detail: str = ""
+    first_pass: Decision | None = None
+    votes: tuple[Decision, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.reason not in REASONS:
+            raise ValueError(f"unknown reason code {self.reason!r}: add it to cleaner.model.REASONS")
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorInfo:
+    """Why a document or file failed: the stage, the exception type and its message."""
+
+    stage: Stage
+    type: str
+    message: str
+
+
+@dataclass(slots=True)
+class Result:
+    """The outcome of cleaning one document.
+
+    ``text`` is always the kept blocks' text joined by newlines, so it can be rebuilt
+    from ``decisions`` (see :func:`rebuild_text`). ``status`` is ``ok``, ``empty`` (no
+    block kept) or ``error`` with ``error`` saying why. A failure is a Result, never an
+    exception that ends a batch.
+    """
+
+    document: Document
+    blocks: list[Block]
+    decisions: list[Decision]
+    text: str
+    metadata: dict[str, Any]
+    status: Status
+    error: ErrorInfo | None = None
+
+    @property
+    def removed(self) -> list[dict[str, Any]]:
+        """The dropped blocks as ``{block, reason, by, text, detail}`` dicts, in order."""
+        return [
+            {"block": d.block, "reason": d.reason, "by": d.by, "text": self.blocks[d.block].text, "detail": d.detail}
+            for d in self.decisions
+            if not d.keep
+        ]
+
+
+def rebuild_text(blocks: list[Block], decisions: list[Decision]) -> str:
+    """Join the text of the kept blocks with newlines: the one way a Result's text is made."""
+    return "\n".join(blocks[d.block].text for d in decisions if d.keep)
+
+
+def error_result(document: Document, stage: Stage, exc: BaseException | str, metadata: dict[str, Any] | None = None) -> Result:
+    """Build the Result of a failed document from the stage and the exception (or message)."""
+    if isinstance(exc, BaseException):
+        info = ErrorInfo(stage=stage, type=type(exc).__name__, message=str(exc) or repr(exc))
+    else:
+        info = ErrorInfo(stage=stage, type="Error", message=exc)
+    return Result(document=document, blocks=[], decisions=[], text="", metadata=metadata or {}, status="error", error=info)
+
+
+# The registry of reason codes: code -> (family, what it means). A Decision with a code
+# that is not here is a programming error, caught at construction.
+REASONS: dict[str, tuple[str, str]] = {
+    # content that is kept
+    "content.article": ("content", "article text"),
+    "content.heading": ("content", "a heading that introduces article text"),
+    "content.list_item": ("content", "a list item inside the article"),
+    "content.quote": ("content", "a quotation inside the article"),
+    "content.context": ("content", "short or uncertain block that takes the class of the article around it"),
+    "content.selected": ("content", "selected as main content by the extractor"),
+    # fields moved into metadata rather than the text
+    "meta.title": ("meta", "the headline: moved to metadata.title"),
+    "meta.author": ("meta", "a byline: moved to metadata.author"),
+    "meta.date": ("meta", "a date line: moved to metadata.date"),
+    "meta.source": ("meta", "a source line: moved to metadata.sitename"),
+    # boilerplate families
+    "nav.skip_link": ("nav", "a 'skip to content' link"),
+    "nav.menu": ("nav", "navigation menu or breadcrumb"),
+    "newsletter.signup": ("newsletter", "newsletter or subscription call to action"),
+    "social.follow": ("social", "follow us / share on social media"),
+    "comments.widget": ("comments", "comment widget heading or form"),
+    "comments.captcha": ("comments", "a captcha in a comment form"),
+    "related.links": ("related", "related / recommended / more-from link list"),
+    "related.teaser": ("related", "teaser of another article"),
+    "promo.promoted": ("promo", "promoted or sponsored content"),
+    "ads.label": ("ads", "an advertisement label"),
+    "jobs.widget": ("jobs", "job-listing widget"),
+    "cookie.notice": ("cookie", "cookie or consent notice"),
+    "legal.footer": ("legal", "copyright, terms or 'about this site' footer"),
+    "media.caption": ("media", "image or video caption or credit"),
+    "boilerplate.short": ("boilerplate", "a short line with no sentence in it"),
+    "boilerplate.context": ("boilerplate", "uncertain block that takes the class of the boilerplate around it"),
+    "boilerplate.teaser_run": ("related", "a run of teasers after the article ended"),
+    "boilerplate.other": ("boilerplate", "boilerplate with no more specific family"),
+    # extractor-specific verdicts (adapters over other libraries)
+    "extractor.not_selected": ("extractor", "not part of the main content the extractor selected"),
+    "extractor.duplicate": ("extractor", "repeats a block already kept"),
+    # corpus statistics
+    "corpus.repeated_on_site": ("corpus", "repeated across many pages of the same site"),
+    # structural
+    "empty.whitespace": ("empty", "no visible text"),
+}
+
+
+def reason_family(code: str) -> str:
+    """The boilerplate family of a reason code (``nav``, ``social``, ``content``...)."""
+    return REASONS[code][0]
