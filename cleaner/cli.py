@@ -1,0 +1,125 @@
+"""The command line: each command calls one library function and reports its outcome.
+
+Exit status: 0 every document cleaned, 1 some documents or files failed (all listed in
+the errors file), 2 usage error, 130 interrupted (rerun with ``--resume``).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from cleaner import __version__
+from cleaner.config import Config
+from cleaner.errors import CleanerError, UsageError
+from cleaner.extractors import extractor_names
+
+
+def _config(config_file: str | None, **options: Any) -> Config:
+    base = Config.from_toml(config_file) if config_file else Config()
+    changes = {k: v for k, v in options.items() if v is not None}
+    return base.replace(**changes)
+
+
+def _fail(exc: CleanerError) -> None:
+    click.echo(f"cleaner: {exc}", err=True)
+    sys.exit(exc.exit_code)
+
+
+_extractor_option = click.option(
+    "--extractor",
+    type=click.Choice(extractor_names()),
+    default=None,
+    help="Which extractor decides (default: the measured best for each input type).",
+)
+_config_option = click.option(
+    "--config", "config_file", type=click.Path(exists=True, dir_okay=False), help="TOML file with settings."
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cleaner")
+def cli() -> None:
+    """Clean web archives into article text plus metadata, explaining every removal."""
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", default="-", show_default=True, help="out.jsonl, out.jsonl.gz, a folder/ or - for stdout.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "txt", "md", "json"]), default=None, help="Format of folder output (txt by default); jsonl for files.")
+@_extractor_option
+@click.option("--explain", is_flag=True, default=None, help="Add removed blocks with their reasons to every record.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
+@click.option("--resume", is_flag=True, help="Finish an interrupted run without redoing or duplicating documents.")
+@click.option("--errors", "errors_path", default=None, help="Where failed documents are listed (default: beside the output).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=None, help="Seconds one document may take.")
+@click.option("--language", default=None, help="Force the language (ISO 639-1) instead of identifying it.")
+@click.option("--html-field", default=None, help="JSONL field that holds HTML (default: html).")
+@click.option("--text-field", default=None, help="JSONL field that holds text (default: text).")
+@click.option("--id-field", default=None, help="JSONL field that holds the id (default: id).")
+@click.option("--url-field", default=None, help="JSONL field that holds the url (default: url).")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on when stderr is a terminal).")
+@_config_option
+def clean(
+    inputs: tuple[str, ...],
+    output: str,
+    fmt: str | None,
+    jobs: int | None,
+    resume: bool,
+    errors_path: str | None,
+    progress: bool | None,
+    config_file: str | None,
+    **options: Any,
+) -> None:
+    """Clean INPUTS (files, folders, archives, or - for stdin) into OUTPUT."""
+    from cleaner.run import run_batch
+
+    try:
+        config = _config(config_file, **options)
+        summary = run_batch(
+            list(inputs),
+            output,
+            config=config,
+            jobs=jobs,
+            resume=resume,
+            errors_path=errors_path,
+            fmt=fmt,
+            progress=progress,
+        )
+    except CleanerError as exc:
+        _fail(exc)
+        return
+    sys.exit(summary.exit_code)
+
+
+@cli.command()
+@click.argument("path")
+@_extractor_option
+@click.option("--color/--no-color", default=None, help="Colour the verdicts (default: when stdout is a terminal).")
+@_config_option
+def explain(path: str, color: bool | None, config_file: str | None, **options: Any) -> None:
+    """Show why each block of the documents in PATH was kept or dropped."""
+    from cleaner.explain import explain_path
+
+    try:
+        config = _config(config_file, explain=True, **options)
+        code = explain_path(path, config, color=color)
+    except CleanerError as exc:
+        _fail(exc)
+        return
+    sys.exit(code)
+
+
+def main() -> None:
+    """Entry point of the ``cleaner`` console script."""
+    try:
+        cli.main(standalone_mode=True)
+    except UsageError as exc:  # pragma: no cover - raised before click takes over
+        _fail(exc)
+
+
+if __name__ == "__main__":
+    main()
+

@@ -1,0 +1,148 @@
+"""Document -> Result: decode, parse, segment, decide, gather metadata. Never raises.
+
+Each stage is a small public function; :func:`clean_document` runs them in order and
+turns any failure into an error Result naming the stage, so one bad page never ends a
+batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from cleaner.config import Config
+from cleaner.decode import decode_html
+from cleaner.errors import InputError
+from cleaner.extractors import get_extractor, resolve_name
+from cleaner.extractors.base import Page
+from cleaner.language import identify
+from cleaner.metadata import html_metadata
+from cleaner.model import Decision, Document, InputType, Result, Stage, error_result, rebuild_text
+from cleaner.segment import parse_html, segment_html, segment_text
+
+METADATA_FIELDS = ("title", "author", "date", "sitename", "language", "description")
+
+
+def decode(document: Document, config: Config) -> str:
+    """The document's content as text: HTML bytes decoded by BOM, header, <meta>, detection."""
+    content = document.content
+    if isinstance(content, str):
+        return content[: config.max_bytes]
+    data = content[: config.max_bytes]
+    if document.input_type == "html":
+        return decode_html(data, document.charset_hint)[0]
+    from cleaner.decode import decode_text
+
+    return decode_text(data)
+
+
+def parse(document: Document, markup: str) -> Page:
+    """Parse and segment the decoded content into a Page shared by every later stage."""
+    if document.input_type == "html":
+        tree = parse_html(markup)
+        return Page(document=document, markup=markup, blocks=segment_html(tree), tree=tree)
+    return Page(document=document, markup=markup, blocks=segment_text(markup))
+
+
+def decide(page: Page, config: Config) -> list[Decision]:
+    """Ask the configured extractor for one Decision per block, and check it gave them."""
+    extractor = get_extractor(config.extractor, page.document.input_type)
+    decisions = extractor.decide(page, config)
+    if len(decisions) != len(page.blocks) or any(d.block != i for i, d in enumerate(decisions)):
+        raise RuntimeError(f"extractor {extractor.name} returned {len(decisions)} decisions for {len(page.blocks)} blocks")
+    return decisions
+
+
+def gather_metadata(page: Page, decisions: list[Decision], text: str, config: Config) -> dict[str, Any]:
+    """Title, author, date, sitename, language, description: from the markup and the lines."""
+    fields: dict[str, Any] = dict.fromkeys(METADATA_FIELDS)
+    sources: dict[str, str] = {}
+    if page.tree is not None:
+        found, sources = html_metadata(page.tree, page.document.url)
+        fields.update(found)
+    else:
+        from cleaner.extractors.rules import text_metadata
+
+        for name, value in text_metadata(page.blocks, decisions).items():
+            if value and name in fields:
+                fields[name] = value
+                sources[name] = "text:rules"
+    if config.language:
+        fields["language"], sources["language"] = config.language, "config"
+    elif not fields.get("language"):
+        fields["language"] = page.language or identify(text or page.markup[:5000])
+        if fields["language"]:
+            sources["language"] = "text:langid"
+    if config.explain:
+        fields["metadata_sources"] = sources
+    return fields
+
+
+def clean_document(document: Document, config: Config) -> Result:
+    """Clean one document; any failure becomes a Result with status ``error``, never an exception."""
+    stage: Stage = "decode"
+    try:
+        markup = decode(document, config)
+        stage = "parse"
+        page = parse(document, markup)
+        stage = "extract"
+        decisions = decide(page, config)
+        text = rebuild_text(page.blocks, decisions)
+        metadata = gather_metadata(page, decisions, text, config)
+    except Exception as exc:  # noqa: BLE001 - isolation is this function's job
+        return error_result(document, stage, exc, _base_metadata(document, config))
+    metadata.update(_base_metadata(document, config))
+    status = "ok" if text.strip() else "empty"
+    return Result(document, page.blocks, decisions, text, metadata, status)
+
+
+def _base_metadata(document: Document, config: Config) -> dict[str, Any]:
+    try:
+        extractor = resolve_name(config.extractor, document.input_type)
+    except Exception:  # noqa: BLE001 - an unknown name is reported by the error itself
+        extractor = config.extractor
+    return {"input_type": document.input_type, "extractor": extractor}
+
+
+def sniff_input_type(content: str | bytes) -> InputType:
+    """``html`` when the content starts like markup (after whitespace and a BOM), else ``text``."""
+    head = content[:1024]
+    if isinstance(head, bytes):
+        head = head.decode("utf-8", "replace")
+    head = head.lstrip("\ufeff \t\r\n").lower()
+    if head.startswith(("<!doctype", "<html", "<?xml", "<head", "<body", "<!--", "<meta", "<div", "<p>", "<p ")):
+        return "html"
+    return "html" if head.startswith("<") and "</" in str(content[:65536]) else "text"
+
+
+def clean(
+    content: str | bytes,
+    url: str | None = None,
+    *,
+    config: Config | None = None,
+    input_type: InputType | None = None,
+) -> Result:
+    """Clean one HTML page or text dump given as a string or bytes; see :class:`Result`.
+
+    ``input_type`` is sniffed from the content when not given. Never raises for bad
+    content: the Result's ``status`` is ``error`` and ``error`` says why.
+    """
+    config = config or Config()
+    kind = input_type or sniff_input_type(content)
+    if kind not in ("html", "text"):
+        raise InputError(f"input_type must be 'html' or 'text', not {kind!r}")
+    resolve_name(config.extractor, kind)  # an unknown extractor is a usage error, not a bad page
+    if kind == "text" and isinstance(content, bytes):
+        from cleaner.decode import decode_text
+
+        content = decode_text(content)
+    digest = hashlib.sha1(content if isinstance(content, bytes) else content.encode("utf-8", "replace")).hexdigest()
+    from cleaner.metadata import host_of
+
+    document = Document(
+        id=digest[:16], source="<string>", input_type=kind, content=content, url=url, site=host_of(url)
+    )
+    return clean_document(document, config)
+
+
+__all__ = ["clean", "clean_document", "decode", "parse", "decide", "gather_metadata", "sniff_input_type"]

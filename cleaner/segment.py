@@ -1,0 +1,213 @@
+"""Cut a page into blocks: DOM text blocks for HTML, non-blank lines for text dumps.
+
+Every extractor decides on the same blocks, so their votes can be compared and the output
+rebuilt from the decisions. HTML is parsed once with lxml (the tree is shared with the
+extractors and the metadata) and walked iteratively, so nesting depth costs no recursion.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import lxml.etree
+import lxml.html
+
+from cleaner.errors import InputError
+from cleaner.model import Block
+
+# Elements whose start or end ends the current block: the HTML block-level elements plus
+# table cells and <br>, which browsers render as a line break.
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote body br caption center dd details dialog dir div dl dt "
+    "fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html legend li "
+    "main menu nav ol p pre section summary table tbody td tfoot th thead tr ul".split()
+)
+# Elements whose text is never visible page text. <button> is not among them: libxml2
+# nests the rest of the page inside a <button> left open by broken markup.
+SKIP_TAGS = frozenset(
+    "script style noscript template svg math iframe head select option textarea "
+    "canvas object embed audio video map input datalist".split()
+)
+# Deeper tag paths are cut to their last levels: enough to see the block's container
+# (article, nav, footer...) without a 100k-deep page costing 100k entries per block.
+MAX_TAG_PATH = 24
+# A block's class/id tokens gather those of all its ancestors; past this many the page is
+# pathological and more tokens add nothing a classifier could use.
+MAX_ATTR_TOKENS = 64
+_TOKEN_SPLIT = re.compile(r"[\s_\-:/.]+")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def parse_html(markup: str) -> Any:
+    """Parse HTML into an lxml root, raising InputError when the parse loses the page.
+
+    libxml2 stops at a nesting depth of 2048 (with ``huge_tree``) and silently drops the
+    rest of the page; that is reported as an error rather than an empty result.
+    """
+    parser = lxml.html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
+    if not markup.strip():
+        raise InputError("the page has no content to parse")
+    # lxml refuses str input that declares its own encoding; the markup is already decoded.
+    root = lxml.html.document_fromstring(_strip_xml_declaration(markup), parser=parser)
+    for entry in parser.error_log:
+        if entry.level_name == "FATAL" and "depth" in entry.message:
+            raise InputError(f"HTML nested too deep to parse without losing text ({entry.message.strip()})")
+    return root
+
+
+def _strip_xml_declaration(markup: str) -> str:
+    head = markup.lstrip()[:5].lower()
+    if head.startswith("<?xml"):
+        end = markup.find("?>")
+        if end != -1:
+            return markup[end + 2 :]
+    return markup
+
+
+def _attr_tokens(element: Any) -> list[str]:
+    tokens: list[str] = []
+    for name in ("class", "id"):
+        value = element.get(name)
+        if value:
+            lowered = value.lower()
+            # Pure numbers (page-id-2430) say nothing about a block's role.
+            tokens.extend(t for t in lowered.split() if not t.isdigit())
+            tokens.extend(t for t in _TOKEN_SPLIT.split(lowered) if t and not t.isdigit())
+    return tokens
+
+
+def _hidden_tokens(element: Any) -> list[str]:
+    """Tokens marking an element the browser hides at first.
+
+    Hidden text is not skipped: server-rendered pages often ship their whole article in a
+    ``<div hidden>`` that a script reveals. The extractors weigh the tokens instead.
+    """
+    tokens = []
+    if element.get("hidden") is not None:
+        tokens.append("attr:hidden")
+    if element.get("aria-hidden") == "true":
+        tokens.append("attr:aria-hidden")
+    style = element.get("style")
+    if style and "display:none" in style.replace(" ", "").lower():
+        tokens.append("style:display-none")
+    return tokens
+
+
+class _BlockBuilder:
+    """Collects text pieces into blocks while the tree walk reports starts and ends."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.pieces: list[str] = []
+        self.link_chars = 0
+        self.owner: tuple[str, tuple[str, ...], frozenset[str]] | None = None
+
+    def add(self, text: str, in_link: bool, tag: str, path: list[str], tokens: frozenset[str]) -> None:
+        if not text:
+            return
+        if self.owner is None:
+            if not text.strip():
+                return
+            self.owner = (tag, tuple(path[-MAX_TAG_PATH:]), tokens)
+        self.pieces.append(text)
+        if in_link:
+            self.link_chars += len(text.strip())
+
+    def flush(self) -> None:
+        if self.owner is not None:
+            text = _WHITESPACE.sub(" ", "".join(self.pieces)).strip()
+            if text:
+                tag, path, tokens = self.owner
+                link_chars = min(self.link_chars, len(text))
+                self.blocks.append(
+                    Block(
+                        index=len(self.blocks),
+                        text=text,
+                        tag=tag,
+                        tag_path=path,
+                        attr_tokens=tokens,
+                        link_chars=link_chars,
+                    )
+                )
+        self.pieces = []
+        self.link_chars = 0
+        self.owner = None
+
+
+def segment_html(root: Any) -> list[Block]:
+    """Return the visible text blocks of a parsed page in document order.
+
+    A block is the text between two block-level boundaries, whitespace collapsed; its
+    ``tag`` is the innermost block-level element holding it.
+    """
+    body = root.find("body")
+    start = body if body is not None else root
+    builder = _BlockBuilder()
+    path: list[str] = []
+    block_tags: list[str] = []
+    token_stack: list[frozenset[str]] = [frozenset()]
+    links = 0
+    skipping = 0
+    for event, element in lxml.etree.iterwalk(start, events=("start", "end")):
+        tag = element.tag if isinstance(element.tag, str) else ""
+        tag = tag.lower()
+        if event == "start":
+            if skipping or tag in SKIP_TAGS:
+                skipping += 1
+                continue
+            if tag in BLOCK_TAGS:
+                builder.flush()
+                block_tags.append(tag)
+            path.append(tag)
+            tokens = _attr_tokens(element) + _hidden_tokens(element)
+            parent_tokens = token_stack[-1]
+            if tokens and len(parent_tokens) < MAX_ATTR_TOKENS:
+                token_stack.append(parent_tokens.union(tokens))
+            else:
+                token_stack.append(parent_tokens)
+            if tag == "a":
+                links += 1
+            owner = block_tags[-1] if block_tags else tag
+            builder.add(element.text or "", links > 0, owner, path, token_stack[-1])
+        else:
+            if skipping:
+                skipping -= 1
+                if skipping == 0:
+                    _add_tail(builder, element, links, block_tags, path, token_stack)
+                continue
+            if tag == "a":
+                links -= 1
+            if tag in BLOCK_TAGS:
+                builder.flush()
+                block_tags.pop()
+            path.pop()
+            token_stack.pop()
+            if element is not start:
+                _add_tail(builder, element, links, block_tags, path, token_stack)
+    builder.flush()
+    return builder.blocks
+
+
+def _add_tail(
+    builder: _BlockBuilder,
+    element: Any,
+    links: int,
+    block_tags: list[str],
+    path: list[str],
+    token_stack: list[frozenset[str]],
+) -> None:
+    tail = element.tail
+    if tail:
+        owner = block_tags[-1] if block_tags else (path[-1] if path else "body")
+        builder.add(tail, links > 0, owner, path, token_stack[-1])
+
+
+def segment_text(text: str) -> list[Block]:
+    """Return one block per non-blank line of a text dump, stripped, with its line number."""
+    blocks: list[Block] = []
+    for line_no, line in enumerate(text.splitlines()):
+        stripped = line.strip()
+        if stripped:
+            blocks.append(Block(index=len(blocks), text=stripped, tag="line", line_no=line_no))
+    return blocks

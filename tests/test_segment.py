@@ -1,0 +1,66 @@
+from cleaner.errors import InputError
+from cleaner.segment import parse_html, segment_html, segment_text
+
+import pytest
+
+
+def texts(html: str) -> list[str]:
+    return [b.text for b in segment_html(parse_html(html))]
+
+
+def test_block_level_elements_split_blocks_and_inline_elements_do_not():
+    html = "<html><body><h1>Title</h1><p>One <b>bold</b> <a href='#'>link</a> here.</p><div>Two<p>Three</p>Four</div></body></html>"
+    assert texts(html) == ["Title", "One bold link here.", "Two", "Three", "Four"]
+
+
+def test_scripts_styles_and_head_are_not_text():
+    html = "<html><head><title>T</title><style>p{}</style></head><body><script>var x=1;</script><p>Visible</p><noscript>No JS</noscript></body></html>"
+    assert texts(html) == ["Visible"]
+
+
+def test_block_carries_tag_path_link_chars_and_ancestor_tokens():
+    html = "<html><body><nav class='main-menu' id='top'><ul><li><a href='/'>Home page</a></li></ul></nav><article><p>Plain text <a href='/x'>xx</a></p></article></body></html>"
+    blocks = segment_html(parse_html(html))
+    menu, para = blocks
+    assert menu.tag == "li" and menu.tag_path[-4:] == ("nav", "ul", "li", "a")
+    assert {"main-menu", "main", "menu", "top"} <= menu.attr_tokens
+    assert menu.link_chars == len("Home page") and menu.link_density == 1.0
+    assert para.tag == "p" and "article" in para.tag_path
+    assert para.link_chars == 2 and para.link_density < 0.2
+    assert "menu" not in para.attr_tokens
+
+
+def test_hidden_content_is_kept_but_marked():
+    html = "<html><body><div hidden><p>Server-rendered article text.</p></div></body></html>"
+    (block,) = segment_html(parse_html(html))
+    assert block.text == "Server-rendered article text." and "attr:hidden" in block.attr_tokens
+
+
+def test_text_after_an_unclosed_button_is_not_lost():
+    html = "<html><body><header><button><div>Menu</button></header><main><p>The article survives broken markup.</p></main></body></html>"
+    assert "The article survives broken markup." in texts(html)
+
+
+def test_br_separates_blocks_and_whitespace_collapses():
+    assert texts("<html><body><p>line one<br>line\n\n   two</p></body></html>") == ["line one", "line two"]
+
+
+def test_nesting_too_deep_is_an_error_not_an_empty_page():
+    deep = "<html><body><p>before</p>" + "<div>" * 3000 + "deep" + "</div>" * 3000 + "</body></html>"
+    with pytest.raises(InputError, match="nested too deep"):
+        parse_html(deep)
+
+
+def test_moderately_deep_nesting_keeps_all_text():
+    deep = "<html><body><p>before</p>" + "<div>" * 1000 + "deep" + "</div>" * 1000 + "<p>after</p></body></html>"
+    assert texts(deep) == ["before", "deep", "after"]
+
+
+def test_empty_markup_is_an_error():
+    with pytest.raises(InputError):
+        parse_html("   \n")
+
+
+def test_segment_text_keeps_line_numbers_and_skips_blank_lines():
+    blocks = segment_text("Title\n\n  First paragraph.  \n\t\nLast")
+    assert [(b.index, b.line_no, b.text) for b in blocks] == [(0, 0, "Title"), (1, 2, "First paragraph."), (2, 4, "Last")]
