@@ -38,7 +38,9 @@ __all__ = [
 ]
 
 
-def clean(content: str | bytes, url: str | None = None, *, config: Config | None = None, input_type: str | None = None) -> Result:
+def clean(
+    content: str | bytes, url: str | None = None, *, config: Config | None = None, input_type: str | None = None
+) -> Result:
     """Clean one HTML page or text dump; ``input_type`` ('html' or 'text') is sniffed if omitted."""
     from cleaner.pipeline import clean as _clean
 
@@ -52,7 +54,9 @@ def clean_document(document: Document, config: Config | None = None) -> Result:
     return _clean_document(document, config or Config())
 
 
-def clean_corpus(paths: Sequence[str | Path], config: Config | None = None, jobs: int | None = None) -> Iterator[Result]:
+def clean_corpus(
+    paths: Sequence[str | Path], config: Config | None = None, jobs: int | None = None
+) -> Iterator[Result]:
     """Clean every document under ``paths`` (files, folders, archives), yielding Results in input order."""
     from cleaner.run import clean_corpus as _clean_corpus
 

@@ -47,13 +47,23 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--output", default="-", show_default=True, help="out.jsonl, out.jsonl.gz, a folder/ or - for stdout.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "txt", "md", "json"]), default=None, help="Format of folder output (txt by default); jsonl for files.")
+@click.option(
+    "-o", "--output", default="-", show_default=True, help="out.jsonl, out.jsonl.gz, a folder/ or - for stdout."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "txt", "md", "json"]),
+    default=None,
+    help="Format of folder output (txt by default); jsonl for files.",
+)
 @_extractor_option
 @click.option("--explain", is_flag=True, default=None, help="Add removed blocks with their reasons to every record.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
 @click.option("--resume", is_flag=True, help="Finish an interrupted run without redoing or duplicating documents.")
-@click.option("--errors", "errors_path", default=None, help="Where failed documents are listed (default: beside the output).")
+@click.option(
+    "--errors", "errors_path", default=None, help="Where failed documents are listed (default: beside the output)."
+)
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=None, help="Seconds one document may take.")
 @click.option("--language", default=None, help="Force the language (ISO 639-1) instead of identifying it.")
 @click.option("--html-field", default=None, help="JSONL field that holds HTML (default: html).")
@@ -122,4 +132,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-

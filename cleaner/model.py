@@ -128,13 +128,17 @@ def rebuild_text(blocks: list[Block], decisions: list[Decision]) -> str:
     return "\n".join(blocks[d.block].text for d in decisions if d.keep)
 
 
-def error_result(document: Document, stage: Stage, exc: BaseException | str, metadata: dict[str, Any] | None = None) -> Result:
+def error_result(
+    document: Document, stage: Stage, exc: BaseException | str, metadata: dict[str, Any] | None = None
+) -> Result:
     """Build the Result of a failed document from the stage and the exception (or message)."""
     if isinstance(exc, BaseException):
         info = ErrorInfo(stage=stage, type=type(exc).__name__, message=str(exc) or repr(exc))
     else:
         info = ErrorInfo(stage=stage, type="Error", message=exc)
-    return Result(document=document, blocks=[], decisions=[], text="", metadata=metadata or {}, status="error", error=info)
+    return Result(
+        document=document, blocks=[], decisions=[], text="", metadata=metadata or {}, status="error", error=info
+    )
 
 
 # The registry of reason codes: code -> (family, what it means). A Decision with a code

@@ -17,10 +17,29 @@ from cleaner.extractors import get_extractor, resolve_name
 from cleaner.extractors.base import Page
 from cleaner.language import identify
 from cleaner.metadata import html_metadata
-from cleaner.model import Decision, Document, InputType, Result, Stage, error_result, rebuild_text
+from cleaner.model import Decision, Document, InputType, Result, Stage, Status, error_result, rebuild_text
 from cleaner.segment import parse_html, segment_html, segment_text
 
 METADATA_FIELDS = ("title", "author", "date", "sitename", "language", "description")
+# Bytes looked at to tell a web page from a binary file: enough for any page's head.
+BINARY_SNIFF_BYTES = 8192
+# Text never holds NUL; a few stray control characters happen in real pages, but a share
+# above 10% means an image, a PDF or a compressed blob that was given a web page's name.
+MAX_CONTROL_SHARE = 0.10
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+
+
+def looks_binary(data: bytes) -> bool:
+    """True when the start of ``data`` holds NUL bytes or many control characters."""
+    head = data[:BINARY_SNIFF_BYTES]
+    if not head:
+        return False
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"<\x00" in head[:64] or b"\x00<" in head[:64]:
+        return False  # UTF-16 or UTF-32 text: NUL bytes are half of every character
+    if b"\x00" in head:
+        return True
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    return controls / len(head) > MAX_CONTROL_SHARE
 
 
 def decode(document: Document, config: Config) -> str:
@@ -29,6 +48,8 @@ def decode(document: Document, config: Config) -> str:
     if isinstance(content, str):
         return content[: config.max_bytes]
     data = content[: config.max_bytes]
+    if looks_binary(data):
+        raise InputError("binary content, not a web page or text (an image, PDF or archive?)")
     if document.input_type == "html":
         return decode_html(data, document.charset_hint)[0]
     from cleaner.decode import decode_text
@@ -49,7 +70,9 @@ def decide(page: Page, config: Config) -> list[Decision]:
     extractor = get_extractor(config.extractor, page.document.input_type)
     decisions = extractor.decide(page, config)
     if len(decisions) != len(page.blocks) or any(d.block != i for i, d in enumerate(decisions)):
-        raise RuntimeError(f"extractor {extractor.name} returned {len(decisions)} decisions for {len(page.blocks)} blocks")
+        raise RuntimeError(
+            f"extractor {extractor.name} returned {len(decisions)} decisions for {len(page.blocks)} blocks"
+        )
     return decisions
 
 
@@ -92,7 +115,7 @@ def clean_document(document: Document, config: Config) -> Result:
     except Exception as exc:  # noqa: BLE001 - isolation is this function's job
         return error_result(document, stage, exc, _base_metadata(document, config))
     metadata.update(_base_metadata(document, config))
-    status = "ok" if text.strip() else "empty"
+    status: Status = "ok" if text.strip() else "empty"
     return Result(document, page.blocks, decisions, text, metadata, status)
 
 
@@ -139,9 +162,7 @@ def clean(
     digest = hashlib.sha1(content if isinstance(content, bytes) else content.encode("utf-8", "replace")).hexdigest()
     from cleaner.metadata import host_of
 
-    document = Document(
-        id=digest[:16], source="<string>", input_type=kind, content=content, url=url, site=host_of(url)
-    )
+    document = Document(id=digest[:16], source="<string>", input_type=kind, content=content, url=url, site=host_of(url))
     return clean_document(document, config)
 
 

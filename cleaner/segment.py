@@ -19,15 +19,81 @@ from cleaner.model import Block
 # Elements whose start or end ends the current block: the HTML block-level elements plus
 # table cells and <br>, which browsers render as a line break.
 BLOCK_TAGS = frozenset(
-    "address article aside blockquote body br caption center dd details dialog dir div dl dt "
-    "fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html legend li "
-    "main menu nav ol p pre section summary table tbody td tfoot th thead tr ul".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "br",
+        "caption",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "legend",
+        "li",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
 )
 # Elements whose text is never visible page text. <button> is not among them: libxml2
 # nests the rest of the page inside a <button> left open by broken markup.
 SKIP_TAGS = frozenset(
-    "script style noscript template svg math iframe head select option textarea "
-    "canvas object embed audio video map input datalist".split()
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "math",
+        "iframe",
+        "head",
+        "select",
+        "option",
+        "textarea",
+        "canvas",
+        "object",
+        "embed",
+        "audio",
+        "video",
+        "map",
+        "input",
+        "datalist",
+    ]
 )
 # Deeper tag paths are cut to their last levels: enough to see the block's container
 # (article, nav, footer...) without a 100k-deep page costing 100k entries per block.

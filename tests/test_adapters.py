@@ -14,11 +14,21 @@ def kept(decisions) -> list[int]:
 
 
 def test_align_keeps_blocks_found_in_output_and_drops_the_rest():
-    blocks = blocks_of("Home", "A long paragraph of article text that is clearly content.", "Share", "Second paragraph with enough words to count.")
+    blocks = blocks_of(
+        "Home",
+        "A long paragraph of article text that is clearly content.",
+        "Share",
+        "Second paragraph with enough words to count.",
+    )
     output = "A long paragraph of article text that is clearly content.\nSecond paragraph with enough words to count."
     decisions = align_output(blocks, output, "x")
     assert kept(decisions) == [1, 3]
-    assert [d.reason for d in decisions] == ["extractor.not_selected", "content.selected", "extractor.not_selected", "content.selected"]
+    assert [d.reason for d in decisions] == [
+        "extractor.not_selected",
+        "content.selected",
+        "extractor.not_selected",
+        "content.selected",
+    ]
 
 
 def test_short_block_is_kept_only_right_after_the_previous_match():
@@ -65,7 +75,9 @@ def test_trafilatura_adapter_keeps_article_paragraphs_and_drops_navigation():
     page = page_of(ARTICLE)
     decisions = TrafilaturaExtractor().decide(page, Config())
     by_text = {page.blocks[d.block].text: d for d in decisions}
-    assert by_text["The rain in Spain stays mainly in the plain, according to meteorologists who studied the region for years."].keep
+    assert by_text[
+        "The rain in Spain stays mainly in the plain, according to meteorologists who studied the region for years."
+    ].keep
     assert not by_text["Home"].keep and not by_text["Copyright 2024 Weather Site. All rights reserved."].keep
     assert all(d.by == "trafilatura" for d in decisions)
     # the shared tree is not modified by trafilatura's own cleaning

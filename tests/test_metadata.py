@@ -17,7 +17,9 @@ def test_title_prefers_agreeing_sources_over_a_title_tag_with_site_suffix():
 
 
 def test_title_tag_alone_loses_its_site_suffix():
-    fields, sources = meta_of("<html><head><title>Rain in Spain - Weather Site</title></head><body><p>x</p></body></html>")
+    fields, sources = meta_of(
+        "<html><head><title>Rain in Spain - Weather Site</title></head><body><p>x</p></body></html>"
+    )
     assert fields["title"] == "Rain in Spain" and sources["title"] == "title"
 
 
@@ -48,7 +50,9 @@ def test_unknown_fields_are_none_not_guesses():
 
 
 def test_broken_json_ld_is_ignored():
-    fields, _ = meta_of('<html><head><script type="application/ld+json">{broken</script></head><body><p>x</p></body></html>')
+    fields, _ = meta_of(
+        '<html><head><script type="application/ld+json">{broken</script></head><body><p>x</p></body></html>'
+    )
     assert fields["author"] is None
 
 

@@ -79,7 +79,28 @@ def test_any_bytes_give_a_result_never_an_exception(data, kind):
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.lists(st.sampled_from(["<p>", "</p>", "<div class='nav'>", "</div>", "<a href=x>", "</a>", "Some words here.", "Home", "<br>", "<li>", "<h2>", "</h2>", "A longer sentence of article text that reads like prose, with a verb."]), max_size=40))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<p>",
+                "</p>",
+                "<div class='nav'>",
+                "</div>",
+                "<a href=x>",
+                "</a>",
+                "Some words here.",
+                "Home",
+                "<br>",
+                "<li>",
+                "<h2>",
+                "</h2>",
+                "A longer sentence of article text that reads like prose, with a verb.",
+            ]
+        ),
+        max_size=40,
+    )
+)
 def test_same_input_same_output_and_rebuild_from_decisions(parts):
     html = "<html><body>" + "".join(parts) + "</body></html>"
     first, second = cleaner.clean(html), cleaner.clean(html)

@@ -1,7 +1,7 @@
+import pytest
+
 from cleaner.errors import InputError
 from cleaner.segment import parse_html, segment_html, segment_text
-
-import pytest
 
 
 def texts(html: str) -> list[str]:
@@ -63,4 +63,8 @@ def test_empty_markup_is_an_error():
 
 def test_segment_text_keeps_line_numbers_and_skips_blank_lines():
     blocks = segment_text("Title\n\n  First paragraph.  \n\t\nLast")
-    assert [(b.index, b.line_no, b.text) for b in blocks] == [(0, 0, "Title"), (1, 2, "First paragraph."), (2, 4, "Last")]
+    assert [(b.index, b.line_no, b.text) for b in blocks] == [
+        (0, 0, "Title"),
+        (1, 2, "First paragraph."),
+        (2, 4, "Last"),
+    ]
