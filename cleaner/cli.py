@@ -64,7 +64,6 @@ def cli() -> None:
 @click.option(
     "--errors", "errors_path", default=None, help="Where failed documents are listed (default: beside the output)."
 )
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=None, help="Seconds one document may take.")
 @click.option("--language", default=None, help="Force the language (ISO 639-1) instead of identifying it.")
 @click.option("--html-field", default=None, help="JSONL field that holds HTML (default: html).")
 @click.option("--text-field", default=None, help="JSONL field that holds text (default: text).")

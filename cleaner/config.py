@@ -27,9 +27,6 @@ class Config:
     text_field: str = "text"
     id_field: str = "id"
     url_field: str = "url"
-    # Seconds one document may take before it becomes an error record. A few seconds is
-    # ten times what the slowest real pages of devdata take with trafilatura.
-    timeout: float = 10.0
     # Documents larger than this are cut to this size before parsing (and the record says
     # so): 20 MB is far above any real article page and keeps a worker's memory bounded.
     max_bytes: int = 20_000_000

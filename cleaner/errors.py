@@ -20,8 +20,3 @@ class InputError(CleanerError):
 
     exit_code = 1
 
-
-class DocumentTimeout(CleanerError):
-    """A document took longer than ``Config.timeout``; raise the limit with ``--timeout``."""
-
-    exit_code = 1

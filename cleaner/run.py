@@ -349,7 +349,7 @@ class _OrderedPool(Generic[R]):
             return
         executor, self._executor = self._executor, None
         # ProcessPoolExecutor has no public way to stop a running task before 3.14
-        # (terminate_workers), and a task may hold a worker for up to Config.timeout.
+        # (terminate_workers), and a task may hold a worker for as long as one document takes.
         processes = list((getattr(executor, "_processes", None) or {}).values()) if kill else []
         executor.shutdown(wait=not kill, cancel_futures=True)
         for process in processes:
