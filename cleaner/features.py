@@ -19,7 +19,7 @@ from cleaner.model import Block
 _TERMINALS = frozenset(".!?…。！？")
 _CLOSERS = " \t\"'”’»)]」』*"
 # Sentence breaks inside a line (counted with str.count, which is much faster than a regex).
-_SENTENCE_BREAKS = (". ", "? ", "! ", ".” ", ".\" ", "。", "！", "？")
+_SENTENCE_BREAKS = (". ", "? ", "! ", ".” ", '." ', "。", "！", "？")
 _LIST_MARKER = re.compile(r"^(?:[-*+•·▪▫►▸▹◦‣–—→✓✔]\s*|\(?\d{1,3}[.)]\s+|\(?[a-zA-Z][.)]\s+)")
 _BARE_DOMAIN = re.compile(r"\.(?:com|org|net|io|co|de|fr|es|uk|gov|edu)\b")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|io|co|de|fr|es|uk|gov|edu)\b(?:/\S*)?", re.I)
@@ -30,6 +30,7 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-
 _DELETE_SEPARATORS = str.maketrans("", "", "|•·»›")
 _DELETE_DIGITS = str.maketrans("", "", "0123456789")
 # Punctuation around words, replaced by spaces before the stopword lookup.
+_PUNCT = re.compile(r"""["'“”‘’«»()\[\]{}.,;:!?…*#|/]""")
 _PUNCT_TO_SPACE = str.maketrans({c: " " for c in "\"'“”‘’«»()[]{}.,;:!?…*#|/"})
 # A capitalised word: a capital letter at the start of the line or after a space/quote.
 _CAP_WORD = re.compile(r"(?:^|(?<=\s))[\"'“‘(«¿¡]?[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁΑ-Ω]")
@@ -85,7 +86,7 @@ class LineViews(NamedTuple):
 def line_views(texts: Sequence[str]) -> LineViews:
     """Lower-case and tokenise every line with one call per page (not per line)."""
     low = "\n".join(texts).lower()
-    return LineViews(low.split("\n"), [t.split() for t in low.translate(_PUNCT_TO_SPACE).split("\n")])
+    return LineViews(low.split("\n"), [t.split() for t in _PUNCT.sub(" ", low).split("\n")])
 
 
 def _is_terminal(text: str) -> bool:

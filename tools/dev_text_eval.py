@@ -1,4 +1,4 @@
-"""Dev loop for the text path: devdata HTML -> full-page text dumps -> extractor -> shingle F1.
+r"""Dev loop for the text path: devdata HTML -> full-page text dumps -> extractor -> shingle F1.
 
 Usage:
     python tools/dev_text_eval.py                      # all datasets, both converters
@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cleaner.config import Config  # noqa: E402
 from cleaner.extractors.base import Page  # noqa: E402
-from cleaner.extractors.rules import RulesExtractor, text_metadata  # noqa: E402
+from cleaner.extractors.rules import RulesExtractor  # noqa: E402
 from cleaner.model import Block, Document  # noqa: E402
 
 DEVDATA = Path(os.environ.get("CLEANER_DEVDATA", "/work/shared/devdata"))
@@ -68,7 +68,8 @@ def decode(raw: bytes) -> str:
 
 def _convert_one(args: tuple[str, str]) -> tuple[str, str, str]:
     path, doc_id = args
-    html = decode(gzip.open(path).read())
+    with gzip.open(path) as handle:
+        html = decode(handle.read())
     from inscriptis import get_text
     from resiliparse.extract.html2text import extract_plain_text
 
@@ -114,7 +115,7 @@ def gold(dataset: str) -> list[dict]:
 
 
 def shingles(text: str) -> set[tuple[str, ...]]:
-    """Set of 4-token shingles of lowercase ``\\w+`` tokens (short texts: one shingle)."""
+    """Set of 4-token shingles of lowercase word tokens (short texts: one shingle)."""
     toks = WORD.findall(text.lower())
     if not toks:
         return set()
@@ -143,26 +144,33 @@ def keep_all(text: str) -> str:
     return text
 
 
-C4_TERMINAL = ('.', '!', '?', '"', "”", "’", "'")
+C4_TERMINAL = (".", "!", "?", '"', "”", "’", "'")
+
+
+C4_BAD = (
+    "javascript",
+    "terms of use",
+    "privacy policy",
+    "cookie policy",
+    "uses cookies",
+    "use of cookies",
+    "use cookies",
+)
 
 
 def c4(text: str) -> str:
-    """C4's line rules: keep lines ending in terminal punctuation with >= 5 words, no 'javascript',
-    no 'lorem ipsum' / '{' pages, drop cookie/terms lines; drop pages with < 3 kept sentences."""
-    low = text.lower()
-    if "lorem ipsum" in low or "{" in text:
-        pass  # C4 drops whole pages with '{'; code-heavy dev pages would all vanish, keep the line rules
+    """C4's line rules: keep lines ending in terminal punctuation with >= 5 words, without 'javascript'.
+
+    Also drops the policy/cookie lines C4 removes. Its page-level rules ('{', 'lorem ipsum',
+    fewer than 3 sentences) are left out: they would empty code-heavy documentation pages.
+    """
     kept = []
     for line in text.split("\n"):
         s = line.strip()
-        if not s.endswith(C4_TERMINAL):
-            continue
-        if len(s.split()) < 5:
+        if not s.endswith(C4_TERMINAL) or len(s.split()) < 5:
             continue
         sl = s.lower()
-        if "javascript" in sl:
-            continue
-        if any(p in sl for p in ("terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies", "use cookies")):
+        if any(p in sl for p in C4_BAD):
             continue
         kept.append(s)
     return "\n".join(kept)
@@ -209,7 +217,10 @@ def evaluate(dataset: str, converter: str, systems: Iterable[str], split: str, l
     cells: dict[str, str] = {}
     for name in systems:
         fn = SYSTEMS[name]
-        ps, rs, wf, wo = [], [], [], []
+        ps: list[float] = []
+        rs: list[float] = []
+        wf: list[bool] = []
+        wo: list[bool] = []
         for r in rows:
             out = fn(d[r["id"]])
             if r.get("text") is not None and r.get("gold_type") != "snippets":
@@ -262,6 +273,7 @@ def main() -> None:
     ap.add_argument("--split", default="all", choices=["all", "even", "odd"])
     ap.add_argument("--limit", type=int)
     ap.add_argument("--errors", type=int, default=0, help="print the N worst pages instead of scores")
+    ap.add_argument("--reasons", action="store_true", help="error words per reason code")
     ap.add_argument("--speed", action="store_true", help="measure MB/s of the rules extractor on the dumps")
     a = ap.parse_args()
     datasets = a.dataset or DATASETS
@@ -271,6 +283,9 @@ def main() -> None:
         for ds in datasets:
             for c in converters:
                 errors(ds, c, a.errors, a.split)
+        return
+    if a.reasons:
+        reason_table(datasets, converters, a.split)
         return
     if a.speed:
         texts = [t for ds in datasets for c in converters for t in dumps(ds)[c].values()]
@@ -287,6 +302,49 @@ def main() -> None:
             cells = evaluate(ds, c, systems, a.split, a.limit)
             line = "  ".join(f"{k}: {v}" for k, v in cells.items())
             print(f"{ds:24s} {c:12s} {line}  [{time.perf_counter() - t0:.1f}s]", flush=True)
+
+
+def reason_table(datasets: list[str], converters: list[str], split: str) -> None:
+    """Words kept-but-not-gold and dropped-but-gold, per reason code, over many pages."""
+    from collections import Counter
+
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    ok: Counter[str] = Counter()
+    examples: dict[str, list[str]] = {}
+    for ds in datasets:
+        for c in converters:
+            d = dumps(ds)[c]
+            for r in select(gold(ds), split, None):
+                if r["id"] not in d or not r.get("text"):
+                    continue
+                gsh = shingles(r["text"])
+                for keep, reason, _detail, line in rules_explain(d[r["id"]]):
+                    sh = shingles(line)
+                    ing = len(sh & gsh) / len(sh) if sh else 0
+                    w = len(line.split())
+                    if keep and ing <= 0.5:
+                        fp[reason] += w
+                        examples.setdefault("FP " + reason, []).append(line[:100])
+                    elif not keep and ing > 0.5:
+                        fn[reason] += w
+                        examples.setdefault("FN " + reason, []).append(line[:100])
+                    else:
+                        ok[reason] += w
+    print("false positives (kept, not gold), words:")
+    for k, v in fp.most_common(12):
+        print(f"  {k:28s} {v:8d}   ok {ok[k]}")
+    print("false negatives (dropped, gold), words:")
+    for k, v in fn.most_common(20):
+        print(f"  {k:28s} {v:8d}   ok {ok[k]}")
+    import random
+
+    random.seed(1)
+    for k, ex in examples.items():
+        if k.startswith(("FN", "FP")):
+            print(f"\n{k}:")
+            for e in random.sample(ex, min(25 if k.startswith("FP") else 6, len(ex))):
+                print("    ", e)
 
 
 if __name__ == "__main__":

@@ -65,7 +65,7 @@ RUN_STARTERS: frozenset[str] = frozenset({"related.links", "comments.widget", "p
 MAX_WORDS_START = 30
 # "contains" phrases ("all rights reserved", "uses cookies") fire on short lines only: in a
 # long line they are more often part of an article discussing cookies or copyright.
-MAX_WORDS_CONTAINS = 20
+MAX_WORDS_CONTAINS = 15
 # ... except when a line piles up several of them (a footer blurb of 40-80 words).
 MAX_WORDS_CONTAINS_MULTI = 90
 # Regular-expression patterns (captions, salaries, captchas) describe short widgets.
@@ -95,15 +95,20 @@ NEAR_MIN_STOPWORDS = 0.12
 SCORE_SHORT = -3.0
 SCORE_BAD = -12.0
 SCORE_NEAR_PER_WORD = 0.6
+# Prose counts by its words beyond this many: teaser summaries (15-25 words) add little,
+# article paragraphs (30-80 words) a lot.
+SCORE_GOOD_OFFSET = 8.0
 # A further region (a second article part after a long widget) is kept when it weighs at
 # least this share of the main region and has real prose (absolute minimum in words).
-SECOND_REGION_SHARE = 0.25
+SECOND_REGION_SHARE = 0.5
 SECOND_REGION_MIN = 40.0
 # Lines looked at above the article for the headline, standfirst, byline and date.
 HEADER_LOOKBACK = 12
 # A headline has a few words and no sentence end; longer lines are standfirsts.
 TITLE_MIN_WORDS = 2
 TITLE_MAX_WORDS = 30
+# The headline is the earliest candidate at least half as long as the longest one.
+TITLE_SHARE_OF_LONGEST = 2.0
 
 # Punctuation and symbols stripped from both ends of a line before the whole-line lookup.
 _EDGE_CHARS = " \t\xa0!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~«»“”‘’„…–—•·▪►▸›‹©®™°¶§←→↑↓▶◀▼▲✓✔✕✖×|"
@@ -234,12 +239,11 @@ class PhraseBook:
             if pats:
                 gate = tuple(g.lower() for g in merged[family].get("gate", []))
                 self.patterns.append((family, gate, re.compile("|".join(f"(?:{p})" for p in pats), re.I)))
-        # patterns are tried only when the line has a gate word or character of some family
-        gates = {g for _, gate, _ in self.patterns for g in gate}
-        self.gate_words = frozenset(g for g in gates if g.replace("-", "").isalnum())
-        self.gate_chars = tuple(sorted(g for g in gates if not g.replace("-", "").isalnum()))
-        if any(not gate for _, gate, _ in self.patterns):
-            self.gate_chars = ("",)  # a family without a gate: always try
+        # patterns are tried only when the line has a gate string of some family: one regex
+        # search per line instead of one substring test per gate
+        gates = sorted({g for _, gate, _ in self.patterns for g in gate})
+        always = any(not gate for _, gate, _ in self.patterns)
+        self.gate = None if always or not gates else re.compile(_trie_pattern(gates))
         # contains-phrases are tried only when the line has one of their longest words
         self.anchors = frozenset(
             max(p.lower().translate(_PUNCT_TO_SPACE).split() or [""], key=len)
@@ -280,17 +284,11 @@ class PhraseBook:
             m = self.start.match(lowered.lstrip(_LEAD))
             if m and m.lastgroup:
                 return PhraseHit(m.lastgroup.replace("__", "."), "start", m.group(0))
-        if (
-            self.contains is not None
-            and words <= MAX_WORDS_CONTAINS_MULTI
-            and not self.anchors.isdisjoint(tokens)
-        ):
+        if self.contains is not None and words <= MAX_WORDS_CONTAINS_MULTI and not self.anchors.isdisjoint(tokens):
             hits = [(m.lastgroup, m.group(0)) for m in self.contains.finditer(lowered) if m.lastgroup]
             if hits and (words <= MAX_WORDS_CONTAINS or len({h[1] for h in hits}) >= 2):
                 return PhraseHit(hits[0][0].replace("__", "."), "contains", "; ".join(h[1] for h in hits))
-        if words <= MAX_WORDS_PATTERN and (
-            not self.gate_words.isdisjoint(tokens) or any(c in lowered for c in self.gate_chars)
-        ):
+        if words <= MAX_WORDS_PATTERN and (self.gate is None or self.gate.search(lowered)):
             for family, gate, pattern in self.patterns:
                 if gate and not any(g in lowered for g in gate):
                     continue
@@ -390,8 +388,9 @@ def classify_line(
     m = _SOURCE.match(text)
     if m and f.words <= BYLINE_MAX_WORDS:
         return LineClass("meta", "meta.source", m.group("name").strip())
-    if f.words <= DATE_LINE_MAX_WORDS and not f.sentences:
+    if f.words <= DATE_LINE_MAX_WORDS and f.digit_ratio > 0 and f.sentences <= 1:
         iso = parse_date(text)
+        # a date line is mostly its date: a prefix ("Updated"), few words or many digits
         if iso and (_DATE_PREFIX.match(text) or f.words <= 6 or f.digit_ratio > 0.15):
             return LineClass("meta", "meta.date", iso)
     if f.urls and f.words <= f.urls * 3:
@@ -423,9 +422,9 @@ def classify(
 # ======================================================================= context pass
 def _score(c: LineClass, f: LineFeatures) -> float:
     if c.cls == "good":
-        return float(f.words)
+        return f.words - SCORE_GOOD_OFFSET
     if c.cls == "near":
-        return SCORE_NEAR_PER_WORD * f.words
+        return SCORE_NEAR_PER_WORD * f.words - SCORE_GOOD_OFFSET
     if c.cls == "bad":
         return SCORE_BAD
     if c.cls == "meta":
@@ -536,26 +535,41 @@ def _drop_runs_after_headers(
 # ======================================================================= title
 def find_title(
     blocks: Sequence[Block], feats: Sequence[LineFeatures], classes: Sequence[LineClass], verdicts: Sequence[Verdict]
-) -> int | None:
-    """Index of the headline: the best title-like line just above the first article line."""
-    first = next((i for i, v in enumerate(verdicts) if v.keep and classes[i].cls in ("good", "near")), None)
+) -> tuple[int | None, int]:
+    """The headline above the article, and the index of the article's first sentence.
+
+    Walks back from the first kept line that ends a sentence, through the header (kicker,
+    standfirst, byline, date, caption) until a menu/related/newsletter line or
+    :data:`HEADER_LOOKBACK` lines; the headline is the earliest title-like line there that
+    is not much shorter than the longest one (menu leftovers are short).
+    """
+    first = next(
+        (i for i, v in enumerate(verdicts) if v.keep and classes[i].cls == "good" and feats[i].terminal),
+        None,
+    )
     if first is None:
-        return None
-    best: tuple[float, int] | None = None
-    for dist, i in enumerate(range(first - 1, max(-1, first - 1 - HEADER_LOOKBACK), -1), start=1):
+        first = next((i for i, v in enumerate(verdicts) if v.keep and classes[i].cls in ("good", "near")), None)
+    if first is None:
+        return None, -1
+    candidates: list[int] = []
+    for i in range(first - 1, max(-1, first - 1 - HEADER_LOOKBACK), -1):
         c, f = classes[i], feats[i]
         if c.cls in ("bad", "meta"):
-            if c.reason.startswith(("nav.", "related.", "comments.", "newsletter.")):
+            if c.reason.startswith(("nav.", "related.", "comments.", "newsletter.", "cookie.", "legal.")):
                 break
             continue
         if not TITLE_MIN_WORDS <= f.words <= TITLE_MAX_WORDS or f.list_marker or f.urls:
             continue
-        if f.terminal and blocks[i].text.rstrip("\"'”’»)")[-1:] == "." or f.ends_colon:
+        if (f.terminal and blocks[i].text.rstrip("\"'”’»)")[-1:] == ".") or f.ends_colon:
             continue
-        score = min(f.words, 12) + 4 * f.cap_ratio - 0.5 * dist
-        if best is None or score > best[0]:
-            best = (score, i)
-    return best[1] if best else None
+        candidates.append(i)
+    if not candidates:
+        return None, first
+    longest = max(feats[i].words for i in candidates)
+    # the earliest line at least half as long as the longest: the headline comes before
+    # the standfirst, menu leftovers ("Comedy", "Israel-Gaza") are shorter
+    title = min(i for i in candidates if feats[i].words * TITLE_SHARE_OF_LONGEST >= longest)
+    return title, first
 
 
 # ======================================================================= extractor
@@ -577,8 +591,12 @@ class RulesExtractor:
         feats = block_features(blocks, stops, views)
         classes = classify(blocks, feats, bool(stops), views)
         verdicts = revise(blocks, feats, classes)
-        title = find_title(blocks, feats, classes, verdicts)
+        title, first = find_title(blocks, feats, classes, verdicts)
         if title is not None:
+            # between the headline and the first sentence: a standfirst is article text
+            for i in range(title + 1, first):
+                if classes[i].cls in ("good", "near") and not verdicts[i].keep:
+                    verdicts[i] = Verdict(True, "content.article", f"standfirst; {classes[i].detail}", None)
             c = classes[title]
             verdicts[title] = Verdict(False, "meta.title", blocks[title].text, c if verdicts[title].keep else None)
             headline = blocks[title].text
