@@ -257,20 +257,20 @@ def page_type_table(scores: list[PageScore], systems: list[str], empty_gold: set
 
 def language_tables(scores: list[PageScore], systems: list[str]) -> str:
     """Text-path systems by language: shingle F1 on full-gold pages, snippet F1 on snippet pages."""
-    pages_per_lang: dict[str, set[str]] = {}
-    for s in scores:
-        pages_per_lang.setdefault(s.lang or "unknown", set()).add(s.key)
-
-    def lang(s: PageScore) -> str:
-        code = s.lang or "unknown"
-        return code if len(pages_per_lang[code]) >= MIN_PAGES_PER_LANGUAGE else "other"
-
     parts = []
     for title, pick in (
         ("shingle F1 (pages with gold text)", lambda s: s.precision is not None),
         ("snippet F1 (pages with snippets only)", lambda s: s.precision is None and s.with_found is not None),
     ):
         chosen = [s for s in scores if pick(s)]
+        pages_per_lang: dict[str, set[str]] = {}
+        for s in chosen:
+            pages_per_lang.setdefault(s.lang or "unknown", set()).add(s.key)
+
+        def lang(s: PageScore, pages_per_lang: dict[str, set[str]] = pages_per_lang) -> str:
+            code = s.lang or "unknown"
+            return code if len(pages_per_lang[code]) >= MIN_PAGES_PER_LANGUAGE else "other"
+
         groups = aggregate(chosen, by=lambda s: (lang(s), s.extractor))
         langs = sorted({k[0] for k in groups}, key=lambda x: (x in ("other", "unknown"), x))
         if not langs:
