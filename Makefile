@@ -10,7 +10,7 @@ DEVDATA ?= ../shared/devdata
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,dev,eval]'
+	$(PY) -m pip install --quiet -e '.[test,dev,eval,train]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -33,7 +33,7 @@ bench: install
 	$(PY) -m bench.speed --data $(DEVDATA)
 
 eval: install
-	$(PY) -m bench.quality --data $(DEVDATA)
+	$(PY) -m bench.quality --data $(DEVDATA) --split test --train-split --extractors learned,ensemble,rules
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

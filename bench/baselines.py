@@ -120,10 +120,10 @@ def cleaner_api() -> tuple[Callable[..., Any], Any]:
     return clean, Config
 
 
-def cleaner_html(html: bytes, url: str | None, extractor: str) -> tuple[str, dict[str, Any]]:
-    """cleaner.clean on an HTML page: its text and its metadata."""
+def cleaner_html(html: bytes, url: str | None, extractor: str, model: str | None = None) -> tuple[str, dict[str, Any]]:
+    """cleaner.clean on an HTML page: its text and its metadata (``model``: a learned model file)."""
     clean, config = cleaner_api()
-    result = clean(html, url=url, config=config(extractor=extractor))
+    result = clean(html, url=url, config=config(extractor=extractor, model=model))
     return _result_text(result), dict(getattr(result, "metadata", {}) or {})
 
 

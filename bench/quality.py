@@ -73,6 +73,8 @@ class Options:
     converters: tuple[str, ...]
     metadata: bool
     cache: Path | None
+    model: str | None = None
+    text_extractors: tuple[str, ...] = ("default",)
 
 
 _OPTIONS: Options | None = None
@@ -105,7 +107,7 @@ def evaluate_page(page: GoldPage, options: Options) -> list[PageScore]:
             meta: dict[str, Any] = {}
 
             def run_cleaner(name: str = name, meta: dict[str, Any] = meta) -> str:
-                text, metadata = baselines.cleaner_html(page.html, url, name)
+                text, metadata = baselines.cleaner_html(page.html, url, name, options.model)
                 meta.update(metadata)
                 return text
 
@@ -126,7 +128,10 @@ def evaluate_page(page: GoldPage, options: Options) -> list[PageScore]:
                 dump = textdumps.get_dump(page, conv, options.cache)
             except Exception as exc:  # the converter failed: every text-path row is empty
                 dump, error = "", f"{type(exc).__name__}: {exc}"
-                for name in (*TEXT_FILTERS, *(f"cleaner-text:{x}" for x in options.extractors if options.cleaner_ok)):
+                for name in (
+                    *TEXT_FILTERS,
+                    *(f"cleaner-text:{x}" for x in options.text_extractors if options.cleaner_ok),
+                ):
                     scores.append(score_page(page, f"{conv}/{name}", "", error))
                 continue
             _run(page, f"{conv}/keep-all", partial(baselines.keep_all, dump), scores)
@@ -134,7 +139,7 @@ def evaluate_page(page: GoldPage, options: Options) -> list[PageScore]:
             _run(page, f"{conv}/c4", partial(baselines.c4_filter, dump), scores)
             _run(page, f"{conv}/c4-lines", partial(baselines.c4_filter, dump, page_rules=False), scores)
             if options.cleaner_ok:
-                for name in options.extractors:
+                for name in options.text_extractors:
                     _run(page, f"{conv}/cleaner-text:{name}", partial(baselines.cleaner_text, dump, name), scores)
     return scores
 
@@ -358,6 +363,23 @@ def write_details(path: Path, scores: list[PageScore], pages: list[GoldPage]) ->
                 handle.write(json.dumps(r, ensure_ascii=False) + "\n")
 
 
+def train_split_model(args: argparse.Namespace, train_keys: list[str]) -> Path:
+    """Train the learned model (and ensemble weights) on the train side of the split; return its path."""
+    from cleaner.train import train_from_devdata
+
+    path = Path(args.cache) / f"split-model-{args.seed}-{args.test_share}.npz"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    print(f"training the learned model on {len(train_keys)} pages of the train sites", file=sys.stderr)
+    train_from_devdata(
+        args.data,
+        path,
+        keys=train_keys,
+        jobs=args.jobs or os.cpu_count() or 1,
+        log=lambda m: print(m, file=sys.stderr),
+    )
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse options, evaluate, print the tables (and record them with --write)."""
     parser = argparse.ArgumentParser(prog="python -m bench.quality", description=__doc__.split("\n\n")[0])
@@ -370,6 +392,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=("all", "train", "test"), default="all", help="held-out split by site")
     parser.add_argument("--test-share", type=float, default=0.3, help="share of sites held out (default 0.3)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the site split")
+    parser.add_argument(
+        "--text-extractors", default="default", help="cleaner extractors for the text dumps (default: default)"
+    )
+    parser.add_argument("--model", help="model file for the learned and ensemble extractors (default: shipped)")
+    parser.add_argument(
+        "--train-split",
+        action="store_true",
+        help="with --split test: first train the learned model on the train sites and evaluate with it",
+    )
     parser.add_argument("--no-text-path", action="store_true", help="skip the text-dump baselines")
     parser.add_argument("--converters", default=",".join(textdumps.CONVERTERS), help="text-dump converters")
     parser.add_argument("--no-metadata", action="store_true", help="skip metadata scoring")
@@ -392,6 +423,7 @@ def main(argv: list[str] | None = None) -> int:
     pages = list(
         load_devdata(args.data, args.datasets.split(",") if args.datasets else None, args.limit, with_html=False)
     )
+    model = args.model
     if args.split != "all":
         train, test = split_by_site(pages, args.test_share, args.seed)
         keep = set(test if args.split == "test" else train)
@@ -399,6 +431,11 @@ def main(argv: list[str] | None = None) -> int:
         notes.append(
             f"split {args.split}: {len(pages)} pages (test share {args.test_share} of sites, seed {args.seed})"
         )
+        if args.train_split:
+            model = str(train_split_model(args, train))
+            notes.append(
+                f"learned and ensemble use a model trained in this run on the {len(train)} pages of the other sites"
+            )
     options = Options(
         root=args.data,
         extractors=tuple(x.strip() for x in args.extractors.split(",") if x.strip()),
@@ -407,6 +444,8 @@ def main(argv: list[str] | None = None) -> int:
         converters=tuple(x.strip() for x in args.converters.split(",") if x.strip()),
         metadata=not args.no_metadata,
         cache=args.cache,
+        model=model,
+        text_extractors=tuple(x.strip() for x in args.text_extractors.split(",") if x.strip()),
     )
     start = time.perf_counter()
     scores = run(pages, options, args.jobs)

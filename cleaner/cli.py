@@ -65,6 +65,9 @@ def cli() -> None:
     "--errors", "errors_path", default=None, help="Where failed documents are listed (default: beside the output)."
 )
 @click.option("--language", default=None, help="Force the language (ISO 639-1) instead of identifying it.")
+@click.option(
+    "--model", type=click.Path(exists=True, dir_okay=False), default=None, help="Model file from `cleaner train`."
+)
 @click.option("--html-field", default=None, help="JSONL field that holds HTML (default: html).")
 @click.option("--text-field", default=None, help="JSONL field that holds text (default: text).")
 @click.option("--id-field", default=None, help="JSONL field that holds the id (default: id).")
@@ -119,6 +122,32 @@ def explain(path: str, color: bool | None, config_file: str | None, **options: A
         _fail(exc)
         return
     sys.exit(code)
+
+
+@cli.command()
+@click.option("--data", required=True, type=click.Path(exists=True, file_okay=False), help="Folder of labelled pages.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Model file to write (.npz).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes for feature extraction.")
+@click.option("--datasets", default=None, help="Comma-separated dataset folders to use (default: all).")
+def train(data: str, output: str, jobs: int | None, datasets: str | None) -> None:
+    """Train the learned extractor's model on labelled pages in DATA; write it to OUTPUT.
+
+    DATA holds one folder per dataset, each with gold.jsonl (id, url, text or with/without
+    snippets) and html/<id>.html.gz, like ../shared/devdata. Needs the `train` extra.
+    """
+    import os
+
+    try:
+        import lightgbm  # noqa: F401
+    except ImportError:
+        _fail(UsageError("training needs LightGBM: pip install 'cleaner[train]'"))
+        return
+    from cleaner.train import train_from_devdata
+
+    names = [x.strip() for x in datasets.split(",")] if datasets else None
+    train_from_devdata(
+        data, output, datasets=names, jobs=jobs or os.cpu_count() or 1, log=lambda m: click.echo(m, err=True)
+    )
 
 
 def main() -> None:

@@ -32,6 +32,9 @@ class Config:
     max_bytes: int = 20_000_000
     # Force a language (ISO 639-1) instead of identifying it from the text.
     language: str | None = None
+    # A model file made by ``cleaner train`` for the learned extractor (default: the
+    # model shipped in the package).
+    model: str | None = None
 
     def replace(self, **changes: Any) -> Config:
         """Return a copy with ``changes`` applied; unknown names are a usage error."""

@@ -19,4 +19,3 @@ class InputError(CleanerError):
     """An input file or record cannot be read or decoded; the batch goes on without it."""
 
     exit_code = 1
-

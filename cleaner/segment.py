@@ -55,6 +55,7 @@ BLOCK_TAGS = frozenset(
         "main",
         "menu",
         "nav",
+        "noscript",
         "ol",
         "p",
         "pre",
@@ -71,12 +72,14 @@ BLOCK_TAGS = frozenset(
     ]
 )
 # Elements whose text is never visible page text. <button> is not among them: libxml2
-# nests the rest of the page inside a <button> left open by broken markup.
+# nests the rest of the page inside a <button> left open by broken markup. <noscript> is
+# not either: it is what a browser without scripts shows, and some sites (Discourse
+# forums, for one) put their whole server-rendered page there; its blocks carry
+# "noscript" in their tag path so the extractors can weigh them.
 SKIP_TAGS = frozenset(
     [
         "script",
         "style",
-        "noscript",
         "template",
         "svg",
         "math",
@@ -131,15 +134,32 @@ def _strip_xml_declaration(markup: str) -> str:
     return markup
 
 
+# Tokens of each class/id value seen so far: a page repeats a few hundred class strings
+# over thousands of elements. Cleared past this many values to stay bounded over a long run.
+_VALUE_TOKENS: dict[str, tuple[str, ...]] = {}
+_VALUE_CACHE_LIMIT = 100_000
+
+
+def _value_tokens(value: str) -> tuple[str, ...]:
+    tokens = _VALUE_TOKENS.get(value)
+    if tokens is None:
+        lowered = value.lower()
+        # Pure numbers (page-id-2430) say nothing about a block's role.
+        found = [t for t in lowered.split() if not t.isdigit()]
+        found.extend(t for t in _TOKEN_SPLIT.split(lowered) if t and not t.isdigit())
+        tokens = tuple(found)
+        if len(_VALUE_TOKENS) >= _VALUE_CACHE_LIMIT:
+            _VALUE_TOKENS.clear()
+        _VALUE_TOKENS[value] = tokens
+    return tokens
+
+
 def _attr_tokens(element: Any) -> list[str]:
     tokens: list[str] = []
     for name in ("class", "id"):
         value = element.get(name)
         if value:
-            lowered = value.lower()
-            # Pure numbers (page-id-2430) say nothing about a block's role.
-            tokens.extend(t for t in lowered.split() if not t.isdigit())
-            tokens.extend(t for t in _TOKEN_SPLIT.split(lowered) if t and not t.isdigit())
+            tokens.extend(_value_tokens(value))
     return tokens
 
 

@@ -25,7 +25,7 @@ def test_clean_html_keeps_article_and_reports_metadata():
     assert "Home" not in result.text.split("\n")
     assert result.metadata["title"] == "Rain in Spain"
     assert result.metadata["language"] == "en"
-    assert result.metadata["input_type"] == "html" and result.metadata["extractor"] == "trafilatura"
+    assert result.metadata["input_type"] == "html" and result.metadata["extractor"] == "learned"
     assert result.document.site == "weather.example"
 
 

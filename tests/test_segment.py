@@ -14,8 +14,16 @@ def test_block_level_elements_split_blocks_and_inline_elements_do_not():
 
 
 def test_scripts_styles_and_head_are_not_text():
-    html = "<html><head><title>T</title><style>p{}</style></head><body><script>var x=1;</script><p>Visible</p><noscript>No JS</noscript></body></html>"
+    html = "<html><head><title>T</title><style>p{}</style></head><body><script>var x=1;</script><p>Visible</p></body></html>"
     assert texts(html) == ["Visible"]
+
+
+def test_noscript_text_is_a_block_marked_by_its_path():
+    # what a browser without scripts shows; some forums serve their posts only there
+    html = "<html><body><p>Menu</p><noscript><div class='post'><p>First post text</p></div></noscript></body></html>"
+    blocks = segment_html(parse_html(html))
+    assert [b.text for b in blocks] == ["Menu", "First post text"]
+    assert "noscript" in blocks[1].tag_path and "noscript" not in blocks[0].tag_path
 
 
 def test_block_carries_tag_path_link_chars_and_ancestor_tokens():

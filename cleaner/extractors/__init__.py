@@ -35,14 +35,28 @@ def _rules() -> Extractor:
     return RulesExtractor()
 
 
+def _learned() -> Extractor:
+    from cleaner.extractors.learned import LearnedExtractor
+
+    return LearnedExtractor()
+
+
+def _ensemble() -> Extractor:
+    from cleaner.extractors.ensemble import EnsembleExtractor
+
+    return EnsembleExtractor()
+
+
 _FACTORIES: dict[str, Callable[[], Extractor]] = {
     "trafilatura": _trafilatura,
     "trafilatura-fast": _trafilatura_fast,
     "justext": _justext,
     "rules": _rules,
+    "learned": _learned,
+    "ensemble": _ensemble,
 }
 # The extractor "default" means, per input type: chosen by measurement (BENCHMARKS.md).
-DEFAULT_FOR: dict[InputType, str] = {"html": "trafilatura", "text": "rules"}
+DEFAULT_FOR: dict[InputType, str] = {"html": "learned", "text": "rules"}
 _CACHE: dict[str, Extractor] = {}
 
 

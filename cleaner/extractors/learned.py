@@ -1,0 +1,138 @@
+"""The learned extractor: boosted trees over block features, shipped in the package.
+
+Each block gets a content probability from the two-stage model of :mod:`cleaner.treemodel`
+(its own features, then its neighbourhood's scores). A block is kept above the model's
+threshold. A dropped block's reason names the boilerplate family its strongest evidence
+points to (a ``nav`` or ``footer`` container, a share or cookie keyword, a link list...),
+and the detail gives the score, so ``--explain`` shows both what the model decided and why
+a reader would agree.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from cleaner.blockfeatures import HTML_COLUMNS, page_matrix
+from cleaner.config import Config
+from cleaner.extractors.base import Page
+from cleaner.language import JUSTEXT_NAMES, identify, sample
+from cleaner.model import Decision
+from cleaner.treemodel import LearnedModel, container_groups
+
+# Evidence columns, checked in order: the first one set on a dropped block names its
+# family. Containers named by class/id come first (the page author's own label), then
+# keywords in the text, then the shape of the block.
+_FAMILY_EVIDENCE: tuple[tuple[str, str, str], ...] = (
+    ("hidden", "boilerplate.other", "hidden element"),
+    ("attr_cookie", "cookie.notice", "cookie/consent container"),
+    ("attr_comment", "comments.widget", "comment container"),
+    ("attr_newsletter", "newsletter.signup", "newsletter container"),
+    ("attr_share", "social.follow", "share/social container"),
+    ("attr_related", "related.links", "related/recommended container"),
+    ("attr_job", "jobs.widget", "jobs container"),
+    ("attr_ad", "ads.label", "advertisement container"),
+    ("attr_promo", "promo.promoted", "promotion container"),
+    ("anc_nav", "nav.menu", "inside <nav>"),
+    ("attr_nav", "nav.menu", "navigation container"),
+    ("anc_footer", "legal.footer", "inside <footer>"),
+    ("attr_footer", "legal.footer", "footer container"),
+    ("kw_skip", "nav.skip_link", "skip-link words"),
+    ("kw_cookie", "cookie.notice", "cookie words"),
+    ("kw_copyright", "legal.footer", "copyright words"),
+    ("kw_subscribe", "newsletter.signup", "subscription words"),
+    ("kw_share", "social.follow", "share words"),
+    ("kw_comment", "comments.widget", "comment words"),
+    ("kw_related", "related.links", "related-content words"),
+    ("kw_advert", "ads.label", "advertisement words"),
+    ("attr_caption", "media.caption", "caption or media container"),
+    ("all_link", "nav.menu", "all of its text is links"),
+)
+_EVIDENCE_INDEX = tuple((HTML_COLUMNS.index(col), reason, why) for col, reason, why in _FAMILY_EVIDENCE)
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str | None = None) -> LearnedModel:
+    """The model in ``path`` (the package's shipped model when None), loaded once per process."""
+    return LearnedModel.load(path)
+
+
+def drop_reason(row: np.ndarray) -> tuple[str, str]:
+    """The reason code and a few words of evidence for a dropped block's feature row."""
+    for column, reason, why in _EVIDENCE_INDEX:
+        if row[column] > 0.5:
+            return reason, why
+    return "boilerplate.other", "low content score"
+
+
+# A declared language is trusted for the stopword features only when it is one of these
+# two-letter codes with a stopword list: a wrong or odd lang attribute ("x-default",
+# "en-US-posix") falls back to identification from the text.
+_LANG_ATTR = re.compile(r"^\s*([a-z]{2})(?:[-_][a-z0-9]+)*\s*$", re.IGNORECASE)
+
+
+def declared_language(tree: Any) -> str | None:
+    """The two-letter language code of ``<html lang>``, or None when absent or unusable.
+
+    Reading the attribute costs nothing, where identifying the language from the text
+    costs about a millisecond a page; it only picks the stopword list of the features.
+    """
+    if tree is None:
+        return None
+    match = _LANG_ATTR.match(tree.get("lang") or tree.get("xml:lang") or "")
+    if match is None:
+        return None
+    code = match.group(1).lower()
+    return code if code in JUSTEXT_NAMES else None
+
+
+def page_features(page: Page, config: Config) -> np.ndarray:
+    """The feature matrix of an HTML page's blocks, as the model sees them (training too)."""
+    lang = page.language or config.language or declared_language(page.tree)
+    if lang is None:
+        lang = page.language = identify(sample(b.text for b in page.blocks))
+    return page_matrix(page.blocks, lang, html=True)
+
+
+class LearnedExtractor:
+    """Keep the blocks the shipped (or a given) model scores as content."""
+
+    name = "learned"
+
+    def __init__(self, model: LearnedModel | None = None) -> None:
+        """Use ``model``, or the package's shipped model (loaded lazily) when None."""
+        self._model = model
+
+    def model_for(self, config: Config) -> LearnedModel:
+        """The model in use: the one given, else ``config.model``, else the shipped one."""
+        return self._model if self._model is not None else load_model(config.model)
+
+    def scores(self, page: Page, config: Config) -> tuple[np.ndarray, np.ndarray]:
+        """The feature matrix and the stage-two content probability of every block of an HTML page."""
+        features = page_features(page, config)
+        return features, self.model_for(config).scores(features, container_groups(page.blocks))[1]
+
+    def decide(self, page: Page, config: Config) -> list[Decision]:
+        """Keep blocks scored above the model's threshold; name the family of each drop."""
+        if page.tree is None:
+            from cleaner.extractors.rules import RulesExtractor
+
+            return RulesExtractor().decide(page, config)
+        if not page.blocks:
+            return []
+        features, probs = self.scores(page, config)
+        threshold = self.model_for(config).threshold
+        decisions = []
+        for block, p in zip(page.blocks, probs, strict=True):
+            score = float(p)
+            if score > threshold:
+                decisions.append(
+                    Decision(block.index, True, "content.selected", self.name, score, f"score {score:.2f}")
+                )
+                continue
+            reason, why = drop_reason(features[block.index])
+            decisions.append(Decision(block.index, False, reason, self.name, score, f"score {score:.2f}; {why}"))
+        return decisions

@@ -1,0 +1,318 @@
+"""The learned extractor's model at run time: boosted trees as numpy arrays.
+
+A :class:`TreeEnsemble` holds every node of every tree in flat arrays. Prediction walks
+all trees for all blocks of a page at once: one vectorised step per tree level, so a page
+costs a handful of numpy operations whatever its number of trees. Leaves point to
+themselves, so walking past a leaf leaves a block where it is.
+
+:class:`LearnedModel` is the two-stage model of :mod:`cleaner.train` (block features, then
+the stage-one scores of the block's neighbourhood, :func:`stage2_matrix`), saved as one
+compressed ``.npz`` file of plain arrays (no pickle: loading runs no code).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cleaner.blockfeatures import TEXT_BASE, run_ids, window_mean
+from cleaner.model import Block
+
+FORMAT_VERSION = 1
+
+
+@dataclass(slots=True)
+class TreeEnsemble:
+    """Boosted binary-classification trees, flattened: ``sigmoid(sum of leaf values)``."""
+
+    feature: np.ndarray  # int32 per node; 0 at leaves (unused)
+    threshold: np.ndarray  # float64 per node: go left when x <= threshold
+    left: np.ndarray  # int32 per node; a leaf's own index
+    right: np.ndarray  # int32 per node; a leaf's own index
+    value: np.ndarray  # float64 per node: the leaf value (0 at inner nodes)
+    roots: np.ndarray  # int32 per tree: index of its root node
+    depth: int  # the deepest leaf's depth: steps needed to reach every leaf
+    children: np.ndarray = field(init=False)  # [left, right] interleaved: child of node i is 2*i + (x > threshold)
+
+    def __post_init__(self) -> None:
+        self.children = np.empty(2 * len(self.feature), dtype=np.int32)
+        self.children[0::2] = self.left
+        self.children[1::2] = self.right
+
+    @classmethod
+    def from_lightgbm(cls, dump: dict[str, Any]) -> TreeEnsemble:
+        """Flatten a LightGBM ``Booster.dump_model()`` of a binary objective."""
+        feature: list[int] = []
+        threshold: list[float] = []
+        left: list[int] = []
+        right: list[int] = []
+        value: list[float] = []
+        roots: list[int] = []
+        depth = 0
+        for tree in dump["tree_info"]:
+            stack: list[tuple[dict[str, Any], int, int, str]] = [(tree["tree_structure"], -1, 0, "")]
+            roots.append(len(feature))
+            while stack:
+                node, parent, level, side = stack.pop()
+                index = len(feature)
+                if parent >= 0:
+                    (left if side == "l" else right)[parent] = index
+                if "leaf_value" in node or "split_feature" not in node:
+                    feature.append(0)
+                    threshold.append(0.0)
+                    left.append(index)
+                    right.append(index)
+                    value.append(float(node.get("leaf_value", 0.0)))
+                    depth = max(depth, level)
+                    continue
+                if node.get("decision_type", "<=") != "<=":
+                    raise ValueError(f"unsupported split {node.get('decision_type')!r}: numeric splits only")
+                feature.append(int(node["split_feature"]))
+                threshold.append(float(node["threshold"]))
+                left.append(-1)
+                right.append(-1)
+                value.append(0.0)
+                stack.append((node["right_child"], index, level + 1, "r"))
+                stack.append((node["left_child"], index, level + 1, "l"))
+        return cls(
+            np.array(feature, dtype=np.int32),
+            np.array(threshold, dtype=np.float64),
+            np.array(left, dtype=np.int32),
+            np.array(right, dtype=np.int32),
+            np.array(value, dtype=np.float64),
+            np.array(roots, dtype=np.int32),
+            depth,
+        )
+
+    def raw(self, x: np.ndarray) -> np.ndarray:
+        """The summed leaf values (log-odds) of every row of ``x``."""
+        n, width = x.shape
+        if n == 0:
+            return np.zeros(0)
+        # Flat take() on int32 indices is several times faster than 2-D fancy indexing.
+        flat = np.ascontiguousarray(x, dtype=np.float64).ravel()
+        row_start = (np.arange(n, dtype=np.int64) * width)[:, None]
+        nodes = np.tile(self.roots, (n, 1))
+        for _ in range(self.depth):
+            go_right = flat.take(row_start + self.feature.take(nodes)) > self.threshold.take(nodes)
+            nodes = self.children.take(2 * nodes + go_right)
+        result: np.ndarray = self.value.take(nodes).sum(axis=1)
+        return result
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """The probability that each row of ``x`` is content."""
+        return 1.0 / (1.0 + np.exp(-self.raw(x)))
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        """The ensemble as named arrays, for :meth:`LearnedModel.save`."""
+        return {
+            f"{prefix}feature": self.feature,
+            f"{prefix}threshold": self.threshold,
+            f"{prefix}left": self.left,
+            f"{prefix}right": self.right,
+            f"{prefix}value": self.value,
+            f"{prefix}roots": self.roots,
+            f"{prefix}depth": np.array([self.depth]),
+        }
+
+    @classmethod
+    def from_arrays(cls, data: Any, prefix: str) -> TreeEnsemble:
+        """Rebuild an ensemble saved by :meth:`arrays`."""
+        return cls(
+            data[f"{prefix}feature"].astype(np.int32),
+            data[f"{prefix}threshold"].astype(np.float64),
+            data[f"{prefix}left"].astype(np.int32),
+            data[f"{prefix}right"].astype(np.int32),
+            data[f"{prefix}value"].astype(np.float64),
+            data[f"{prefix}roots"].astype(np.int32),
+            int(data[f"{prefix}depth"][0]),
+        )
+
+
+# ----------------------------------------------------------------------------- stage two
+
+# Offsets of the neighbours whose stage-one score a block sees, and the half-widths of the
+# windows averaged: the immediate neighbours, then a paragraph or two, then a section.
+_S2_OFFSETS = (-3, -2, -1, 1, 2, 3)
+_S2_WINDOWS = (1, 2, 5, 12)
+# Base features stage two reads beside the scores (indices into TEXT_BASE, present on
+# both paths): how long the block is and where it sits.
+_S2_BASE = ("log_chars", "stop_density", "terminal", "position", "chars_vs_max")
+# A block counts as "likely content" for the distance columns above this stage-one score.
+_LIKELY = 0.5
+
+STAGE2_NAMES: tuple[str, ...] = (
+    "p",
+    *(f"p@{o:+d}" for o in _S2_OFFSETS),
+    *(f"p@w{w}" for w in _S2_WINDOWS),
+    "p_max@w2",
+    "p_run1",
+    "p_run2",
+    "run1_len",
+    "p_page_mean",
+    "p_page_max",
+    "p_page_share",
+    "p_rank",
+    "dist_prev_likely",
+    "dist_next_likely",
+    *(f"base_{c}" for c in _S2_BASE),
+)
+
+
+def container_groups(blocks: Sequence[Block]) -> np.ndarray:
+    """Run ids of consecutive blocks under the same parent path and the same grandparent path.
+
+    Returns an ``(n, 2)`` int array: a proxy for "the same container" at two levels
+    (tag paths name tags, not elements, so two sibling lists of links share a run).
+    """
+    if not blocks:
+        return np.zeros((0, 2), dtype=np.int64)
+    return np.column_stack([run_ids([b.tag_path[:-1] for b in blocks]), run_ids([b.tag_path[:-2] for b in blocks])])
+
+
+def _run_mean(ids: np.ndarray, values: np.ndarray) -> np.ndarray:
+    sums = np.bincount(ids, weights=values)
+    counts = np.bincount(ids)
+    result: np.ndarray = (sums / np.maximum(counts, 1))[ids]
+    return result
+
+
+def _distance_to_likely(likely: np.ndarray, forward: bool) -> np.ndarray:
+    """For each block, the number of blocks to the nearest likely-content block before (or after) it."""
+    n = len(likely)
+    idx = np.arange(n)
+    marks = np.where(likely, idx, -(10**9) if not forward else 10**9)
+    if forward:
+        nearest = np.minimum.accumulate(marks[::-1])[::-1]
+        # strictly after: shift by one
+        after = np.concatenate([nearest[1:], [10**9]])
+        dist = after - idx
+    else:
+        nearest = np.maximum.accumulate(marks)
+        before = np.concatenate([[-(10**9)], nearest[:-1]])
+        dist = idx - before
+    return np.minimum(dist, n + 1) / max(n, 1)
+
+
+def stage2_matrix(p: np.ndarray, features: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Stage two's input: a block's stage-one score among its neighbours' and its container's.
+
+    ``p`` is the stage-one score per block, ``features`` the stage-one matrix (its first
+    columns are :data:`~cleaner.blockfeatures.TEXT_BASE`), ``groups`` from
+    :func:`container_groups`.
+    """
+    n = len(p)
+    if n == 0:
+        return np.zeros((0, len(STAGE2_NAMES)))
+    cols: list[np.ndarray] = [p]
+    for o in _S2_OFFSETS:
+        shifted = np.full(n, -1.0)
+        if 0 < o < n:
+            shifted[: n - o] = p[o:]
+        elif 0 < -o < n:
+            shifted[-o:] = p[: n + o]
+        cols.append(shifted)
+    cols += [window_mean(p, w) for w in _S2_WINDOWS]
+    padded = np.concatenate([np.full(2, -1.0), p, np.full(2, -1.0)])
+    cols.append(np.lib.stride_tricks.sliding_window_view(padded, 5).max(axis=1))
+    run1, run2 = groups[:, 0], groups[:, 1]
+    cols += [_run_mean(run1, p), _run_mean(run2, p), np.log1p(np.bincount(run1)[run1].astype(np.float64))]
+    likely = p > _LIKELY
+    order = np.argsort(np.argsort(p, kind="stable"), kind="stable")
+    cols += [
+        np.full(n, p.mean()),
+        np.full(n, p.max()),
+        np.full(n, likely.mean()),
+        order / max(n - 1, 1),
+        _distance_to_likely(likely, forward=False),
+        _distance_to_likely(likely, forward=True),
+    ]
+    cols += [features[:, TEXT_BASE.index(c)] for c in _S2_BASE]
+    return np.column_stack(cols)
+
+
+# ----------------------------------------------------------------------------- the model
+
+# Default keep threshold on the stage-two score: 0.5 is where the log-odds change sign;
+# training may store a better one (chosen on held-out pages) in the model file.
+DEFAULT_THRESHOLD = 0.5
+SHIPPED_MODEL = "learned.npz"
+
+
+@dataclass(slots=True)
+class LearnedModel:
+    """Two boosted-tree stages and the feature names they were trained on."""
+
+    features: tuple[str, ...]
+    stage1: TreeEnsemble
+    stage2: TreeEnsemble
+    stage2_features: tuple[str, ...] = STAGE2_NAMES
+    threshold: float = DEFAULT_THRESHOLD
+    info: dict[str, Any] | None = None
+
+    def scores(self, features: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Stage-one and stage-two content probabilities of every block of a page."""
+        if features.shape[1] != len(self.features):
+            raise ValueError(f"model expects {len(self.features)} features, got {features.shape[1]}")
+        p1 = self.stage1.predict(features)
+        p2 = self.stage2.predict(stage2_matrix(p1, features, groups))
+        return p1, p2
+
+    def save(self, path: str | Path) -> None:
+        """Write the model as a compressed ``.npz`` of plain arrays, atomically and byte-reproducibly.
+
+        The zip entries get a fixed date and a fixed order, so the same model always makes
+        the same file (``np.savez`` stamps the current time).
+        """
+        header = {
+            "format": FORMAT_VERSION,
+            "features": list(self.features),
+            "stage2_features": list(self.stage2_features),
+            "threshold": self.threshold,
+            "info": self.info or {},
+        }
+        arrays: dict[str, np.ndarray] = {
+            "header": np.frombuffer(json.dumps(header, sort_keys=True).encode("utf-8"), dtype=np.uint8),
+            **self.stage1.arrays("s1_"),
+            **self.stage2.arrays("s2_"),
+        }
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name in sorted(arrays):
+                entry = io.BytesIO()
+                np.lib.format.write_array(entry, np.ascontiguousarray(arrays[name]), allow_pickle=False)
+                info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, entry.getvalue())
+        path = Path(path)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(buffer.getvalue())
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> LearnedModel:
+        """Load a model file; the one shipped in the package when ``path`` is None."""
+        if path is None:
+            data_bytes = resources.files("cleaner.data").joinpath(SHIPPED_MODEL).read_bytes()
+        else:
+            data_bytes = Path(path).read_bytes()
+        with np.load(io.BytesIO(data_bytes), allow_pickle=False) as data:
+            header = json.loads(bytes(data["header"]).decode("utf-8"))
+            if header.get("format") != FORMAT_VERSION:
+                raise ValueError(f"model format {header.get('format')} is not {FORMAT_VERSION}: retrain it")
+            return cls(
+                tuple(header["features"]),
+                TreeEnsemble.from_arrays(data, "s1_"),
+                TreeEnsemble.from_arrays(data, "s2_"),
+                tuple(header["stage2_features"]),
+                float(header["threshold"]),
+                header.get("info") or {},
+            )

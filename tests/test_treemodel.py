@@ -1,0 +1,86 @@
+"""The run-time tree model: numpy prediction must equal LightGBM's own, files round-trip."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from cleaner.blockfeatures import HTML_COLUMNS
+from cleaner.treemodel import STAGE2_NAMES, LearnedModel, TreeEnsemble, stage2_matrix
+
+lightgbm = pytest.importorskip("lightgbm", reason="the train extra (LightGBM) is installed by `make install`")
+
+
+def _fitted(seed: int = 0, rows: int = 600, width: int = 6) -> tuple[object, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(rows, width))
+    x[:, 2] = rng.integers(0, 2, size=rows)  # a binary column, like the flag features
+    y = ((x[:, 0] + 0.5 * x[:, 1] * x[:, 2] - 0.3 * x[:, 3]) > 0).astype(float)
+    params = {"objective": "binary", "num_leaves": 15, "max_depth": 5, "verbose": -1, "seed": 1, "num_threads": 1}
+    booster = lightgbm.train(params, lightgbm.Dataset(x, y), num_boost_round=40)
+    return booster, x
+
+
+def test_numpy_trees_predict_exactly_what_lightgbm_predicts() -> None:
+    booster, x = _fitted()
+    trees = TreeEnsemble.from_lightgbm(booster.dump_model())
+    expected = booster.predict(x)
+    assert np.allclose(trees.predict(x), expected, atol=1e-9)
+    # and on rows the trees never saw, including values exactly on thresholds
+    fresh = np.random.default_rng(5).normal(size=(200, x.shape[1]))
+    fresh[:10, 0] = trees.threshold[trees.feature == 0][:1].repeat(10) if (trees.feature == 0).any() else 0.0
+    assert np.allclose(trees.predict(fresh), booster.predict(fresh), atol=1e-9)
+
+
+def test_empty_page_has_no_scores() -> None:
+    booster, x = _fitted()
+    trees = TreeEnsemble.from_lightgbm(booster.dump_model())
+    assert trees.predict(np.zeros((0, x.shape[1]))).shape == (0,)
+
+
+def test_model_file_round_trips(tmp_path) -> None:
+    booster, x = _fitted()
+    trees = TreeEnsemble.from_lightgbm(booster.dump_model())
+    model = LearnedModel(
+        tuple(f"f{i}" for i in range(x.shape[1])), trees, trees, tuple(f"f{i}" for i in range(x.shape[1])), 0.42
+    )
+    path = tmp_path / "m.npz"
+    model.save(path)
+    loaded = LearnedModel.load(path)
+    assert loaded.threshold == 0.42
+    assert loaded.features == model.features
+    assert np.array_equal(loaded.stage1.predict(x), trees.predict(x))
+    assert not (tmp_path / "m.npz.tmp").exists()
+
+
+def test_shipped_model_loads_fast_and_matches_the_features() -> None:
+    started = time.perf_counter()
+    model = LearnedModel.load()
+    elapsed = time.perf_counter() - started
+    assert elapsed < 1.0, f"the shipped model took {elapsed:.2f} s to load"
+    assert model.features == HTML_COLUMNS
+    assert model.stage2_features == STAGE2_NAMES
+    assert 0.0 < model.threshold < 1.0
+
+
+def test_stage_two_sees_neighbours_and_containers() -> None:
+    p = np.array([0.9, 0.8, 0.1, 0.85])
+    features = np.zeros((4, len(HTML_COLUMNS)))
+    groups = np.array([[0, 0], [0, 0], [1, 0], [2, 0]])
+    m = stage2_matrix(p, features, groups)
+    col = {name: m[:, i] for i, name in enumerate(STAGE2_NAMES)}
+    assert col["p@-1"].tolist() == [-1.0, 0.9, 0.8, 0.1]  # -1 past the page's start
+    assert col["p@+1"].tolist() == [0.8, 0.1, 0.85, -1.0]
+    assert col["p_run1"].tolist() == pytest.approx([0.85, 0.85, 0.1, 0.85])
+    assert col["p_page_max"].tolist() == [0.9] * 4
+    assert col["p_rank"].tolist() == pytest.approx([1.0, 1 / 3, 0.0, 2 / 3])
+
+
+def test_a_model_for_other_features_is_refused() -> None:
+    booster, x = _fitted()
+    trees = TreeEnsemble.from_lightgbm(booster.dump_model())
+    model = LearnedModel(("a", "b"), trees, trees)
+    with pytest.raises(ValueError, match="expects 2 features"):
+        model.scores(np.zeros((3, 5)), np.zeros((3, 2), dtype=int))
