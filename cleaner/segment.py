@@ -246,7 +246,8 @@ def segment_html(root: Any) -> list[Block]:
                 builder.flush()
                 block_tags.append(tag)
             path.append(tag)
-            tokens = _attr_tokens(element) + _hidden_tokens(element)
+            # Most elements have no attributes: skip the token work for them.
+            tokens = _attr_tokens(element) + _hidden_tokens(element) if element.attrib else ()
             parent_tokens = token_stack[-1]
             if tokens and len(parent_tokens) < MAX_ATTR_TOKENS:
                 token_stack.append(parent_tokens.union(tokens))
