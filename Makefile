@@ -30,7 +30,7 @@ lint: install
 	$(VENV)/bin/mypy cleaner
 
 bench: install
-	$(PY) -m bench.speed --data $(DEVDATA)
+	$(PY) -m bench.speed --data $(DEVDATA) --extractors default,ensemble
 
 eval: install
 	$(PY) -m bench.quality --data $(DEVDATA) --split test --train-split --extractors learned,ensemble,rules
