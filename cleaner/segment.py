@@ -233,6 +233,7 @@ def segment_html(root: Any) -> list[Block]:
     path: list[str] = []
     block_tags: list[str] = []
     token_stack: list[frozenset[str]] = [frozenset()]
+    own_tokens: list[tuple[str, ...]] = [()]  # each open element's own tokens, for the cap
     links = 0
     skipping = 0
     for event, element in lxml.etree.iterwalk(start, events=("start", "end")):
@@ -249,10 +250,13 @@ def segment_html(root: Any) -> list[Block]:
             # Most elements have no attributes: skip the token work for them.
             tokens = _attr_tokens(element) + _hidden_tokens(element) if element.attrib else ()
             parent_tokens = token_stack[-1]
-            if tokens and len(parent_tokens) < MAX_ATTR_TOKENS:
+            own_tokens.append(tuple(tokens))
+            if not tokens:
+                token_stack.append(parent_tokens)
+            elif len(parent_tokens) + len(tokens) <= MAX_ATTR_TOKENS:
                 token_stack.append(parent_tokens.union(tokens))
             else:
-                token_stack.append(parent_tokens)
+                token_stack.append(_nearest_tokens(own_tokens))
             if tag == "a":
                 links += 1
             owner = block_tags[-1] if block_tags else tag
@@ -270,10 +274,27 @@ def segment_html(root: Any) -> list[Block]:
                 block_tags.pop()
             path.pop()
             token_stack.pop()
+            own_tokens.pop()
             if element is not start:
                 _add_tail(builder, element, links, block_tags, path, token_stack)
     builder.flush()
     return builder.blocks
+
+
+def _nearest_tokens(own_tokens: list[tuple[str, ...]]) -> frozenset[str]:
+    """The class/id tokens of the nearest ancestors, up to MAX_ATTR_TOKENS.
+
+    Utility-class pages (Tailwind: "flex bg-white px-4 md:hidden ...") reach the cap a few
+    levels below <body>; keeping the nearest tokens, not the outermost, keeps what names
+    the block's own container (nav, footer, comment).
+    """
+    kept: set[str] = set()
+    for level in reversed(own_tokens):
+        for token in level:
+            kept.add(token)
+            if len(kept) >= MAX_ATTR_TOKENS:
+                return frozenset(kept)
+    return frozenset(kept)
 
 
 def _add_tail(

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from cleaner.blockfeatures import TEXT_BASE, run_ids, window_mean
+from cleaner.blockfeatures import HTML_COLUMNS, run_ids, window_mean
 from cleaner.model import Block
 
 FORMAT_VERSION = 1
@@ -143,11 +143,17 @@ class TreeEnsemble:
 # windows averaged: the immediate neighbours, then a paragraph or two, then a section.
 _S2_OFFSETS = (-3, -2, -1, 1, 2, 3)
 _S2_WINDOWS = (1, 2, 5, 12)
-# Base features stage two reads beside the scores (indices into TEXT_BASE, present on
-# both paths): how long the block is and where it sits.
-_S2_BASE = ("log_chars", "stop_density", "terminal", "position", "chars_vs_max")
+# Base features stage two reads beside the scores: how long the block is, where it sits,
+# whether it is all links or inside navigation, a comment container or the article.
+_S2_BASE = (
+    "log_chars", "stop_density", "terminal", "position", "chars_vs_max",
+    "link_density", "all_link", "anc_nav", "anc_footer", "anc_article", "attr_comment", "attr_content",
+)  # fmt: skip
 # A block counts as "likely content" for the distance columns above this stage-one score.
 _LIKELY = 0.5
+
+_LOG_CHARS = HTML_COLUMNS.index("log_chars")
+_ATTR_COMMENT = HTML_COLUMNS.index("attr_comment")
 
 STAGE2_NAMES: tuple[str, ...] = (
     "p",
@@ -163,6 +169,8 @@ STAGE2_NAMES: tuple[str, ...] = (
     "p_rank",
     "dist_prev_likely",
     "dist_next_likely",
+    "comment_share",
+    "p_outside_comments",
     *(f"base_{c}" for c in _S2_BASE),
 )
 
@@ -206,7 +214,7 @@ def stage2_matrix(p: np.ndarray, features: np.ndarray, groups: np.ndarray) -> np
     """Stage two's input: a block's stage-one score among its neighbours' and its container's.
 
     ``p`` is the stage-one score per block, ``features`` the stage-one matrix (its first
-    columns are :data:`~cleaner.blockfeatures.TEXT_BASE`), ``groups`` from
+    columns are :data:`~cleaner.blockfeatures.HTML_COLUMNS`), ``groups`` from
     :func:`container_groups`.
     """
     n = len(p)
@@ -235,7 +243,18 @@ def stage2_matrix(p: np.ndarray, features: np.ndarray, groups: np.ndarray) -> np
         _distance_to_likely(likely, forward=False),
         _distance_to_likely(likely, forward=True),
     ]
-    cols += [features[:, TEXT_BASE.index(c)] for c in _S2_BASE]
+    # How much of the page sits in comment containers, and how likely the text outside
+    # them is content: comments under a news article are not the article, posts on a
+    # forum page are.
+    chars = np.expm1(features[:, _LOG_CHARS])
+    in_comments = features[:, _ATTR_COMMENT] > 0.5
+    total = max(chars.sum(), 1.0)
+    outside = chars * ~in_comments
+    cols += [
+        np.full(n, chars[in_comments].sum() / total),
+        np.full(n, float((p * outside).sum() / max(outside.sum(), 1.0))),
+    ]
+    cols += [features[:, HTML_COLUMNS.index(c)] for c in _S2_BASE]
     return np.column_stack(cols)
 
 

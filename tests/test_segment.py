@@ -76,3 +76,12 @@ def test_segment_text_keeps_line_numbers_and_skips_blank_lines():
         (1, 2, "First paragraph."),
         (2, 4, "Last"),
     ]
+
+
+def test_nearest_class_tokens_survive_the_cap_on_utility_class_pages():
+    # Tailwind-style wrappers fill the token cap before the block's own container is reached
+    utility = " ".join(f"u{i}" for i in range(70))
+    html = f"<html><body><div class='{utility}'><nav class='site-nav'><ul><li><a href='/'>Home</a></li></ul></nav></div></body></html>"
+    (block,) = segment_html(parse_html(html))
+    assert {"site-nav", "nav"} <= block.attr_tokens
+    assert len(block.attr_tokens) <= 64
