@@ -240,7 +240,23 @@ for _marker in HIDDEN_MARKERS:  # markers are not class names: no group
     _TOKEN_BITS[_marker] = 0
 
 
+# Rows of the token sets seen so far: equal sets recur across the blocks of a page and
+# across the pages of a site. Cleared past this many sets to stay bounded.
+_ROW_CACHE: dict[frozenset[str], np.ndarray] = {}
+_ROW_CACHE_LIMIT = 50_000
+
+
 def _attr_row(tokens: frozenset[str]) -> np.ndarray:
+    row = _ROW_CACHE.get(tokens)
+    if row is None:
+        row = _compute_attr_row(tokens)
+        if len(_ROW_CACHE) >= _ROW_CACHE_LIMIT:
+            _ROW_CACHE.clear()
+        _ROW_CACHE[tokens] = row
+    return row
+
+
+def _compute_attr_row(tokens: frozenset[str]) -> np.ndarray:
     row = np.zeros(len(ATTR_GROUPS) + 2)
     values = list(map(_TOKEN_BITS.get, tokens))
     if None in values:

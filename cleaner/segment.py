@@ -104,6 +104,9 @@ MAX_TAG_PATH = 24
 # A block's class/id tokens gather those of all its ancestors; past this many the page is
 # pathological and more tokens add nothing a classifier could use.
 MAX_ATTR_TOKENS = 64
+# Past the cap, a block keeps the tokens of at most this many of its nearest ancestors
+# that carry class/id tokens: enough to reach the container that names its role.
+NEAREST_LEVELS = 8
 _TOKEN_SPLIT = re.compile(r"[\s_\-:/.]+")
 _WHITESPACE = re.compile(r"\s+")
 
@@ -160,6 +163,23 @@ def _attr_tokens(element: Any) -> list[str]:
         value = element.get(name)
         if value:
             tokens.extend(_value_tokens(value))
+    return tokens
+
+
+# The tokens of each (class, id, hidden, aria-hidden, style) combination seen so far.
+_ELEMENT_TOKENS: dict[tuple[str | None, ...], tuple[str, ...]] = {}
+
+
+def _element_tokens(element: Any) -> tuple[str, ...]:
+    """An element's class/id tokens plus its hidden markers (cached by attribute values)."""
+    get = element.get
+    key = (get("class"), get("id"), get("hidden"), get("aria-hidden"), get("style"))
+    tokens = _ELEMENT_TOKENS.get(key)
+    if tokens is None:
+        tokens = tuple(_attr_tokens(element) + _hidden_tokens(element))
+        if len(_ELEMENT_TOKENS) >= _VALUE_CACHE_LIMIT:
+            _ELEMENT_TOKENS.clear()
+        _ELEMENT_TOKENS[key] = tokens
     return tokens
 
 
@@ -236,21 +256,26 @@ def segment_html(root: Any) -> list[Block]:
     own_tokens: list[tuple[str, ...]] = [()]  # each open element's own tokens, for the cap
     links = 0
     skipping = 0
-    for event, element in lxml.etree.iterwalk(start, events=("start", "end")):
-        tag = element.tag if isinstance(element.tag, str) else ""
-        tag = tag.lower()
+    walker = lxml.etree.iterwalk(start, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag
+        # lxml.html lower-cases tag names; comments and entities have non-string tags.
+        if type(tag) is not str:
+            tag = ""
         if event == "start":
             if skipping or tag in SKIP_TAGS:
                 skipping += 1
+                # Its end event still comes (for the tail), but nothing inside is visited.
+                walker.skip_subtree()
                 continue
             if tag in BLOCK_TAGS:
                 builder.flush()
                 block_tags.append(tag)
             path.append(tag)
             # Most elements have no attributes: skip the token work for them.
-            tokens = _attr_tokens(element) + _hidden_tokens(element) if element.attrib else ()
+            tokens = _element_tokens(element) if element.attrib else ()
             parent_tokens = token_stack[-1]
-            own_tokens.append(tuple(tokens))
+            own_tokens.append(tokens)
             if not tokens:
                 token_stack.append(parent_tokens)
             elif len(parent_tokens) + len(tokens) <= MAX_ATTR_TOKENS:
@@ -285,16 +310,24 @@ def _nearest_tokens(own_tokens: list[tuple[str, ...]]) -> frozenset[str]:
     """The class/id tokens of the nearest ancestors, up to MAX_ATTR_TOKENS.
 
     Utility-class pages (Tailwind: "flex bg-white px-4 md:hidden ...") reach the cap a few
-    levels below <body>; keeping the nearest tokens, not the outermost, keeps what names
-    the block's own container (nav, footer, comment).
+    levels below <body>; keeping the nearest levels' tokens, not the outermost, keeps what
+    names the block's own container (nav, footer, comment). Whole levels are added, nearest
+    first, within the last NEAREST_LEVELS levels that carry tokens (set unions in C, no
+    per-token Python loop: this runs for most elements of such pages).
     """
-    kept: set[str] = set()
+    kept: frozenset[str] = frozenset()
+    levels = 0
     for level in reversed(own_tokens):
-        for token in level:
-            kept.add(token)
-            if len(kept) >= MAX_ATTR_TOKENS:
-                return frozenset(kept)
-    return frozenset(kept)
+        if not level:
+            continue
+        wider = kept.union(level)
+        if len(wider) > MAX_ATTR_TOKENS:
+            return kept or frozenset(level[:MAX_ATTR_TOKENS])
+        kept = wider
+        levels += 1
+        if levels == NEAREST_LEVELS:
+            break
+    return kept
 
 
 def _add_tail(
