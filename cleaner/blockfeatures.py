@@ -122,7 +122,6 @@ _GET_LINE = attrgetter(*_LINE_FIELDS)
 _KEYWORD_RES = tuple((name, re.compile(pattern, re.MULTILINE)) for name, pattern in KEYWORDS.items())
 _TAG_INDEX = {tag: i for i, group in enumerate(TAG_GROUPS.values()) for tag in group}
 _ANCESTOR_INDEX = {tag: i for i, tag in enumerate(ANCESTORS)}
-_ATTR_RE = [re.compile("|".join(re.escape(s) for s in stems)) for stems in ATTR_GROUPS.values()]
 # "ad" as a substring would match "header", "load", "shadow": the ad group matches whole tokens only.
 _WHOLE_TOKEN_GROUPS = frozenset({"ad"})
 # tag_path is cut at 24 levels by segment.py; depth is scaled by that bound.
@@ -217,18 +216,42 @@ def _run_stats(ids: np.ndarray, values: np.ndarray) -> np.ndarray:
 # tokens so a long run over millions of pages keeps a bounded cache.
 _TOKEN_BITS: dict[str, int] = {}
 _TOKEN_CACHE_LIMIT = 200_000
-_ATTR_GROUP_NAMES = tuple(ATTR_GROUPS)
+
+
+def _stem_bits() -> tuple[re.Pattern[str], dict[str, int], dict[str, int]]:
+    """One regex finding every stem occurrence, and the group bits each match stands for.
+
+    The alternation lists stems longest first inside a lookahead, so at each position it
+    reports the longest stem starting there; every shorter stem matching at the same
+    position is a prefix of it, so its bits include the groups of all its prefixes. The
+    whole-token groups ("ad") are looked up separately.
+    """
+    stems: dict[str, int] = {}
+    whole: dict[str, int] = {}
+    for g, (name, group) in enumerate(ATTR_GROUPS.items()):
+        target = whole if name in _WHOLE_TOKEN_GROUPS else stems
+        for stem in group:
+            target[stem] = target.get(stem, 0) | 1 << g
+    prefix_bits = {
+        stem: reduce(or_, (bits for other, bits in stems.items() if stem.startswith(other)), 0) for stem in stems
+    }
+    ordered = sorted(stems, key=lambda x: (-len(x), x))
+    pattern = re.compile("(?=(" + "|".join(re.escape(x) for x in ordered) + "))")
+    return pattern, prefix_bits, whole
+
+
+_STEM_RE, _STEM_PREFIX_BITS, _WHOLE_TOKEN_BITS = _stem_bits()
 
 
 def _token_bits(token: str) -> int:
     bits = _TOKEN_BITS.get(token)
     if bits is None:
         bits = 0
-        for g, (name, pattern) in enumerate(zip(_ATTR_GROUP_NAMES, _ATTR_RE, strict=True)):
-            hit = token in ATTR_GROUPS[name] if name in _WHOLE_TOKEN_GROUPS else pattern.search(token) is not None
-            # Tokens with a colon (markers, utility classes such as md:flex) name no role.
-            if hit and ":" not in token:
-                bits |= 1 << g
+        # Tokens with a colon (markers, utility classes such as md:flex) name no role.
+        if ":" not in token:
+            bits = _WHOLE_TOKEN_BITS.get(token, 0)
+            for stem in _STEM_RE.findall(token):
+                bits |= _STEM_PREFIX_BITS[stem]
         if len(_TOKEN_BITS) >= _TOKEN_CACHE_LIMIT:
             _TOKEN_BITS.clear()
         _TOKEN_BITS[token] = bits
