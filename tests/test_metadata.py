@@ -40,8 +40,21 @@ def test_meta_date_time_element_language_and_canonical():
     <body><time datetime="2021-03-04T08:00">4. März</time><p>x</p></body></html>"""
     fields, sources = meta_of(html)
     assert fields["language"] == "de" and fields["canonical_url"] == "https://ex.com/a"
-    assert fields["date"] == "2021-03-04" and sources["date"] == "time"
+    # htmldate (run when JSON-LD has no date) reads the <time> element too
+    assert fields["date"] == "2021-03-04" and sources["date"] == "htmldate"
     assert fields["author"] == "Max Muster"
+
+
+def test_date_from_the_url_when_the_markup_has_none():
+    fields, sources = meta_of("<html><body><p>x</p></body></html>", url="https://news.example/2019/05/17/flood-report")
+    assert fields["date"] == "2019-05-17" and sources["date"] == "htmldate"
+
+
+def test_json_ld_date_wins_over_a_different_visible_date():
+    html = """<html><head><script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2020-01-02"}</script>
+    </head><body><time datetime="2023-09-09">updated</time><p>x</p></body></html>"""
+    fields, sources = meta_of(html)
+    assert fields["date"] == "2020-01-02" and sources["date"] == "json-ld:datePublished"
 
 
 def test_unknown_fields_are_none_not_guesses():
