@@ -40,8 +40,7 @@ def test_meta_date_time_element_language_and_canonical():
     <body><time datetime="2021-03-04T08:00">4. März</time><p>x</p></body></html>"""
     fields, sources = meta_of(html)
     assert fields["language"] == "de" and fields["canonical_url"] == "https://ex.com/a"
-    # htmldate (run when JSON-LD has no date) reads the <time> element too
-    assert fields["date"] == "2021-03-04" and sources["date"] == "htmldate"
+    assert fields["date"] == "2021-03-04" and sources["date"] == "time"
     assert fields["author"] == "Max Muster"
 
 
