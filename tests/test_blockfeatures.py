@@ -1,0 +1,97 @@
+"""Block features for the learned extractor, checked on a small page built for the purpose."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.blockfeatures import (
+    ATTR_GROUPS,
+    HTML_COLUMNS,
+    TEXT_COLUMNS,
+    _token_bits,
+    feature_names,
+    page_matrix,
+    run_ids,
+    window_mean,
+)
+from cleaner.segment import parse_html, segment_html
+
+PAGE = """<html lang="en"><body>
+<nav class="main-navigation"><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul></nav>
+<article class="post-content">
+<h1>Storm closes the harbour</h1>
+<p>The harbour was closed on Sunday after a storm damaged the northern pier, and the ferry company said
+that crossings would resume once engineers had inspected the moorings.</p>
+<p>Read more about <a href="/x">the pier</a> in our archive.</p>
+</article>
+<div class="share-buttons" hidden><a href="#">Share on Facebook</a></div>
+<footer><p>© 2024 Harbour News. All rights reserved.</p></footer>
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def page():
+    blocks = segment_html(parse_html(PAGE))
+    matrix = page_matrix(blocks, "en", html=True)
+    col = {name: matrix[:, i] for i, name in enumerate(HTML_COLUMNS)}
+    index = {b.text.split()[0]: b.index for b in blocks}
+    return blocks, matrix, col, index
+
+
+def test_one_row_per_block_and_named_columns(page) -> None:
+    blocks, matrix, _col, _index = page
+    assert matrix.shape == (len(blocks), len(HTML_COLUMNS))
+    assert feature_names(True) == HTML_COLUMNS and feature_names(False) == TEXT_COLUMNS
+    assert np.isfinite(matrix).all()
+    assert page_matrix([], "en", html=True).shape == (0, len(HTML_COLUMNS))
+
+
+def test_links_containers_and_keywords(page) -> None:
+    _blocks, _matrix, col, i = page
+    assert col["link_density"][i["Home"]] == 1.0 and col["all_link"][i["Home"]] == 1.0
+    assert col["anc_nav"][i["Home"]] == 1.0 and col["attr_nav"][i["Home"]] == 1.0  # "main-navigation"
+    assert col["anc_nav"][i["The"]] == 0.0 and col["anc_article"][i["The"]] == 1.0
+    assert col["attr_content"][i["The"]] == 1.0  # "post-content"
+    assert 0.0 < col["link_density"][i["Read"]] < 0.5
+    assert col["kw_readmore"][i["Read"]] == 1.0
+    assert col["attr_share"][i["Share"]] == 1.0 and col["hidden"][i["Share"]] == 1.0
+    assert col["kw_copyright"][i["©"]] == 1.0 and col["anc_footer"][i["©"]] == 1.0
+    assert col["tag_h1"][i["Storm"]] == 1.0
+    assert col["terminal"][i["The"]] == 1.0 and col["terminal"][i["Home"]] == 0.0
+
+
+def test_neighbour_columns_copy_the_neighbours(page) -> None:
+    _blocks, _matrix, col, i = page
+    the = i["The"]
+    assert col["log_chars@-1"][the] == col["log_chars"][the - 1]
+    assert col["log_chars@+1"][the] == col["log_chars"][the + 1]
+    assert col["log_chars@-1"][0] == -1.0  # nothing before the first block
+
+
+def test_class_stems_match_inside_tokens_but_ad_only_whole() -> None:
+    groups = list(ATTR_GROUPS)
+    bit = {name: 1 << g for g, name in enumerate(groups)}
+    assert _token_bits("site-footer") & bit["footer"]
+    assert _token_bits("colophon") & bit["footer"] and _token_bits("colophon") & bit["table"]  # "col" too
+    assert not _token_bits("header") & bit["ad"]  # "ad" inside a word is not an advert
+    assert _token_bits("ads") & bit["ad"]
+    assert _token_bits("md:hidden") == 0  # utility classes with a colon name no role
+
+
+def test_run_ids_and_window_mean() -> None:
+    assert run_ids(["a", "a", "b", "a"]).tolist() == [0, 0, 1, 2]
+    assert window_mean(np.array([1.0, 2.0, 3.0, 4.0]), 1).tolist() == [1.5, 2.0, 3.0, 3.5]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=80).filter(lambda t: t.strip() and "\n" not in t), max_size=30))
+def test_text_lines_give_finite_rows_of_the_text_columns(texts: list[str]) -> None:
+    from cleaner.model import Block
+
+    blocks = [Block(index=i, text=t.strip()) for i, t in enumerate(texts)]
+    matrix = page_matrix(blocks, "en", html=False)
+    assert matrix.shape == (len(blocks), len(TEXT_COLUMNS))
+    assert np.isfinite(matrix).all()
