@@ -9,7 +9,9 @@ stays above 5 MB/s.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from itertools import accumulate, repeat
 from typing import NamedTuple
 
 from cleaner.model import Block
@@ -25,7 +27,16 @@ _BARE_DOMAIN = re.compile(r"\.(?:com|org|net|io|co|de|fr|es|uk|gov|edu)\b")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|io|co|de|fr|es|uk|gov|edu)\b(?:/\S*)?", re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
 _CURRENCY = re.compile(r"[$€£¥₹₽]|\b(?:USD|EUR|GBP|CHF)\b|\b\d+(?:[.,]\d+)?\s?[kK]\b")
+# The same two searched over a whole page at once: a space that is not a line break, so no
+# match runs from one line into the next (within a line the two are the same regexes).
+# The lookahead on the first character lets the regex engine skip most positions quickly.
+_CURRENCY_PAGE = re.compile(r"(?=[$€£¥₹₽UEGC\d])(?:[$€£¥₹₽]|\b(?:USD|EUR|GBP|CHF)\b|\b\d+(?:[.,]\d+)?[^\S\n]?[kK]\b)")
+_URL_HINT = re.compile(r"://|www\.|\.(?:com|org|net|io|co|de|fr|es|uk|gov|edu)\b")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+# Page-wide deletions (a regex substitution is several times faster than str.translate on
+# non-ASCII text): digits, and the separators below.
+_DIGITS = re.compile(r"[0-9]+")
+_SEPARATORS = re.compile(r"[|•·»›]+")
 # Characters that separate menu items or breadcrumb steps on one line: `Home | News | World`.
 _DELETE_SEPARATORS = str.maketrans("", "", "|•·»›")
 _DELETE_DIGITS = str.maketrans("", "", "0123456789")
@@ -34,6 +45,13 @@ _PUNCT = re.compile(r"""["'“”‘’«»()\[\]{}.,;:!?…*#|/]""")
 _PUNCT_TO_SPACE = str.maketrans({c: " " for c in "\"'“”‘’«»()[]{}.,;:!?…*#|/"})
 # A capitalised word: a capital letter at the start of the line or after a space/quote.
 _CAP_WORD = re.compile(r"(?:^|(?<=\s))[\"'“‘(«¿¡]?[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁΑ-Ω]")
+# The same matches, written to start with a character class (an opening quote or a capital)
+# so the regex engine skips other positions quickly; the lookbehinds check what precedes.
+_OPEN = "\"'“‘(«¿¡"
+_CAPS = "A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁΑ-Ω"
+_CAP_WORD_FAST = re.compile(
+    rf"[{_OPEN}{_CAPS}](?:(?<=[{_CAPS}])(?<!\S[{_CAPS}])|(?<=[{_OPEN}])(?<!\S[{_OPEN}])[{_CAPS}])"
+)
 
 # A Chinese word is 1.5 characters on average: a CJK line of 30 characters weighs as
 # much as a 20-word line in a spaced language.
@@ -135,13 +153,87 @@ def line_features(
 def block_features(
     blocks: Sequence[Block], stops: frozenset[str], views: LineViews | None = None
 ) -> list[LineFeatures]:
-    """Measure every block of a page, in order (the page-wide work is done once)."""
+    """Measure every block of a page, in order (the page-wide work is done once).
+
+    Gives the same values as :func:`line_features` on each block: every measure is taken
+    either with one call over the whole page (digits, separators, capitals, currency and
+    URL hints, mapped back to lines by their offsets) or with one list comprehension per
+    measure, which keeps the per-line Python work to a few C calls.
+    """
     texts = [b.text for b in blocks]
+    if not texts:
+        return []
+    page = "\n".join(texts)
+    if page.count("\n") != len(texts) - 1:
+        # a block spans several lines: measure line by line (page-wide passes would misalign)
+        return _block_features_by_line(texts, stops, views)
     if views is None:
         views = line_views(texts)
+    n = len(texts)
+    counts = [len(t.split()) for t in texts]
+    chars = list(map(len, texts))
+    if page.isascii() or not _CJK.search(page):
+        cjk = [0] * n
+        words = counts
+    else:
+        cjk = [0 if t.isascii() else len(_CJK.findall(t)) for t in texts]
+        words = [max(k, int(c / _CJK_CHARS_PER_WORD)) if c else k for k, c in zip(counts, cjk, strict=True)]
+    if stops:
+        has = stops.__contains__
+        nstop = [sum(map(has, tk)) for tk in views.tokens]
+    else:
+        nstop = [0] * n
     # one regex pass over the page marks capitalised words; each line then counts marks
+    caps = [m.count("\x01") for m in _CAP_WORD_FAST.sub("\x01", page).split("\n")]
+    digits = [c - len(r) for c, r in zip(chars, _DIGITS.sub("", page).split("\n"), strict=True)]
+    seps = [c - len(r) for c, r in zip(chars, _SEPARATORS.sub("", page).split("\n"), strict=True)]
+    starts = list(accumulate(chars[:-1], lambda a, c: a + c + 1, initial=0))
+    currency_lines = _lines_of(_CURRENCY_PAGE.finditer(page), starts)
+    url_lines = _lines_of(_URL_HINT.finditer(page), starts)
+    urls = [0] * n
+    for i in url_lines:
+        urls[i] = len(_URL.findall(texts[i]))
+    emails = [0] * n
+    if "@" in page:
+        for i in _lines_of(re.finditer("@", page), starts):
+            emails[i] = len(_EMAIL.findall(texts[i]))
+    last = max(1, n - 1)
+    count = str.count
+    return list(
+        map(
+            LineFeatures,
+            words,
+            chars,
+            nstop,
+            [s / k if k else 0.0 for s, k in zip(nstop, counts, strict=True)],
+            [t.rstrip(_CLOSERS)[-1:] in _TERMINALS for t in texts],
+            [t.endswith(("...", "…")) for t in texts],
+            [sum(map(count, repeat(t), _SENTENCE_BREAKS)) for t in texts],
+            [t.endswith((":", "：")) for t in texts],
+            [min(1.0, c / k) if k else 0.0 for c, k in zip(caps, counts, strict=True)],
+            [d / c if c else 0.0 for d, c in zip(digits, chars, strict=True)],
+            [bool(d) and i in currency_lines for i, d in enumerate(digits)],
+            urls,
+            emails,
+            [_LIST_MARKER.match(t) is not None for t in texts],
+            seps,
+            [c > 0 for c in cjk],
+            [i / last for i in range(n)] if n > 1 else [0.0],
+        )
+    )
+
+
+def _lines_of(matches: Iterable[re.Match[str]], starts: list[int]) -> set[int]:
+    """The indexes of the lines (starting at the offsets ``starts``) that hold a match."""
+    return {bisect_right(starts, m.start()) - 1 for m in matches}
+
+
+def _block_features_by_line(texts: list[str], stops: frozenset[str], views: LineViews | None) -> list[LineFeatures]:
+    """The former page-wide pass, kept for blocks that contain line breaks."""
+    if views is None:
+        views = line_views(texts)
     marked = _CAP_WORD.sub("\x01", "\n".join(texts)).split("\n")
-    last = max(1, len(blocks) - 1)
+    last = max(1, len(texts) - 1)
     return [
         line_features(t, stops, i / last if len(texts) > 1 else 0.0, views.tokens[i], marked[i].count("\x01"))
         for i, t in enumerate(texts)

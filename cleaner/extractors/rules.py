@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate, repeat
 from typing import Any
 
 from cleaner.config import Config
@@ -193,7 +195,12 @@ def _phrase_alternation(phrases: Iterable[str], left_boundary: bool) -> str:
 
 def normalise(text: str) -> str:
     """Lower-case a line, strip surrounding punctuation/symbols and a trailing counter."""
-    s = text.lower().strip(_EDGE_CHARS)
+    return normalise_lowered(text.lower())
+
+
+def normalise_lowered(lowered: str) -> str:
+    """:func:`normalise` of a line that is already lower-cased."""
+    s = lowered.strip(_EDGE_CHARS)
     if s[-1:].isdigit() or s[-1:] == ")":
         s = _NORM_COUNTER.sub("", s).strip(_EDGE_CHARS)
     if "  " in s or "\t" in s or "\xa0" in s:
@@ -234,11 +241,15 @@ class PhraseBook:
         self.start = self._combined(order, merged, "start", anchored=True)
         self.contains = self._combined(order, merged, "contains", anchored=False)
         self.patterns: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = []
+        # per family, a regex that finds any of its gate strings (None: no gate, always tried)
+        self.gate_res: list[re.Pattern[str] | None] = []
         for family in order:
             pats = merged[family].get("patterns", [])
             if pats:
                 gate = tuple(g.lower() for g in merged[family].get("gate", []))
                 self.patterns.append((family, gate, re.compile("|".join(f"(?:{p})" for p in pats), re.I)))
+                # a match runs on to the end of its line: one match per line at most
+                self.gate_res.append(re.compile(f"(?:{_trie_pattern(gate)})[^\n]*") if gate else None)
         # patterns are tried only when the line has a gate string of some family: one regex
         # search per line instead of one substring test per gate
         gates = sorted({g for _, gate, _ in self.patterns for g in gate})
@@ -265,13 +276,37 @@ class PhraseBook:
             return None
         return re.compile(("^(?:" if anchored else "(?:") + "|".join(groups) + ")")
 
+    def gated_lines(self, lowered: Sequence[str]) -> list[set[int] | None]:
+        """For each pattern family, the indexes of the lines holding one of its gate strings.
+
+        One regex pass per family over the whole (lower-cased) page; ``None`` for a family
+        without gate strings (every line qualifies). A gate string never holds a line
+        break, so no match spans two lines and every line with a gate string gets a match.
+        """
+        page = "\n".join(lowered)
+        starts = list(accumulate(map(len, lowered[:-1]), lambda a, n: a + n + 1, initial=0))
+        out: list[set[int] | None] = []
+        for gate_re in self.gate_res:
+            if gate_re is None:
+                out.append(None)
+            else:
+                out.append({bisect_right(starts, m.start()) - 1 for m in gate_re.finditer(page)})
+        return out
+
     def match(
-        self, text: str, norm: str, words: int, lowered: str | None = None, tokens: list[str] | None = None
+        self,
+        text: str,
+        norm: str,
+        words: int,
+        lowered: str | None = None,
+        tokens: list[str] | None = None,
+        gated: Sequence[bool] | None = None,
     ) -> PhraseHit | None:
         """The first phrase rule that fires on a line (``norm`` is :func:`normalise` of it).
 
         ``lowered`` and ``tokens`` (see :class:`cleaner.features.LineViews`) are computed
-        here when not given.
+        here when not given; so is ``gated``, whether the line holds a gate string of each
+        pattern family (see :meth:`gated_lines`).
         """
         family = self.line.get(norm)
         if family is not None:
@@ -288,13 +323,16 @@ class PhraseBook:
             hits = [(m.lastgroup, m.group(0)) for m in self.contains.finditer(lowered) if m.lastgroup]
             if hits and (words <= MAX_WORDS_CONTAINS or len({h[1] for h in hits}) >= 2):
                 return PhraseHit(hits[0][0].replace("__", "."), "contains", "; ".join(h[1] for h in hits))
-        if words <= MAX_WORDS_PATTERN and (self.gate is None or self.gate.search(lowered)):
-            for family, gate, pattern in self.patterns:
-                if gate and not any(g in lowered for g in gate):
-                    continue
-                m = pattern.search(text)
-                if m:
-                    return PhraseHit(family, "pattern", m.group(0))
+        if words <= MAX_WORDS_PATTERN:
+            if gated is None:
+                if self.gate is not None and not self.gate.search(lowered):
+                    return None
+                gated = [g is None or g.search(lowered) is not None for g in self.gate_res]
+            for (family, _, pattern), ok in zip(self.patterns, gated, strict=True):
+                if ok:
+                    m = pattern.search(text)
+                    if m:
+                        return PhraseHit(family, "pattern", m.group(0))
         return None
 
 
@@ -375,35 +413,56 @@ def classify_line(
     tokens: list[str] | None = None,
 ) -> LineClass:
     """First-pass class of one line from the phrase rules and its features alone."""
-    text = block.text
-    norm = normalise(text)
+    return _classify_text(block.text, f, book, stops_known, normalise(block.text), lowered, tokens, None)
+
+
+def _classify_text(
+    text: str,
+    f: LineFeatures,
+    book: PhraseBook,
+    stops_known: bool,
+    norm: str,
+    lowered: str | None,
+    tokens: list[str] | None,
+    gated: Sequence[bool] | None,
+) -> LineClass:
+    """:func:`classify_line` on a line's text and its :func:`normalise` form."""
     if not norm:
         return LineClass("short", "boilerplate.short", "no letters or digits")
-    hit = book.match(text, norm, f.words, lowered, tokens)
+    words = f.words
+    hit = book.match(text, norm, words, lowered, tokens, gated)
     if hit is not None:
         return LineClass("bad", hit.reason, f"{hit.mode}: {hit.evidence}")
-    byline = _is_byline(text, f)
-    if byline:
-        return LineClass("meta", "meta.author", byline)
-    m = _SOURCE.match(text)
-    if m and f.words <= BYLINE_MAX_WORDS:
-        return LineClass("meta", "meta.source", m.group("name").strip())
-    if f.words <= DATE_LINE_MAX_WORDS and f.digit_ratio > 0 and f.sentences <= 1:
+    if words <= BYLINE_MAX_WORDS:
+        byline = _is_byline(text, f)
+        if byline:
+            return LineClass("meta", "meta.author", byline)
+        m = _SOURCE.match(text)
+        if m:
+            return LineClass("meta", "meta.source", m.group("name").strip())
+    if words <= DATE_LINE_MAX_WORDS and f.digit_ratio > 0 and f.sentences <= 1:
         iso = parse_date(text)
         # a date line is mostly its date: a prefix ("Updated"), few words or many digits
-        if iso and (_DATE_PREFIX.match(text) or f.words <= 6 or f.digit_ratio > 0.15):
+        if iso and (_DATE_PREFIX.match(text) or words <= 6 or f.digit_ratio > 0.15):
             return LineClass("meta", "meta.date", iso)
-    if f.urls and f.words <= f.urls * 3:
+    if f.urls and words <= f.urls * 3:
         return LineClass("short", "boilerplate.short", f"url line ({f.urls} urls)")
-    dens_ok = f.stopword_density >= GOOD_MIN_STOPWORDS or not stops_known or f.cjk
-    truncated = bool(_TRUNCATED.search(text))
-    ev = f"words={f.words} stop={f.stopword_density:.2f} term={int(f.terminal)}"
-    if f.words >= GOOD_MIN_WORDS and dens_ok and (f.terminal or f.words >= GOOD_LONG_WORDS) and not truncated:
-        return LineClass("good", "content.article", ev)
-    near_dens = f.stopword_density >= NEAR_MIN_STOPWORDS or not stops_known or f.cjk
-    if f.words >= NEAR_MIN_WORDS and near_dens and (f.terminal or f.words >= GOOD_MIN_WORDS) and not truncated:
-        return LineClass("near", "content.article", ev)
-    return LineClass("short", "boilerplate.short", ev)
+    if words < NEAR_MIN_WORDS:
+        return LineClass("short", "boilerplate.short", _evidence(f))
+    density = f.stopword_density
+    dens_ok = density >= GOOD_MIN_STOPWORDS or not stops_known or f.cjk
+    # the truncation regex is anchored at the line end: it needs an ellipsis (or a line break) there
+    truncated = (f.ellipsis or text[-1:] == "\n") and _TRUNCATED.search(text) is not None
+    if words >= GOOD_MIN_WORDS and dens_ok and (f.terminal or words >= GOOD_LONG_WORDS) and not truncated:
+        return LineClass("good", "content.article", _evidence(f))
+    near_dens = density >= NEAR_MIN_STOPWORDS or not stops_known or f.cjk
+    if near_dens and (f.terminal or words >= GOOD_MIN_WORDS) and not truncated:
+        return LineClass("near", "content.article", _evidence(f))
+    return LineClass("short", "boilerplate.short", _evidence(f))
+
+
+def _evidence(f: LineFeatures) -> str:
+    return f"words={f.words} stop={f.stopword_density:.2f} term={int(f.terminal)}"
 
 
 def classify(
@@ -413,10 +472,31 @@ def classify(
     book = phrase_book()
     if views is None:
         views = line_views([b.text for b in blocks])
-    return [
-        classify_line(b, f, book, stops_known, views.lower[i], views.tokens[i])
-        for i, (b, f) in enumerate(zip(blocks, feats, strict=True))
-    ]
+    if len(views.lower) != len(blocks):
+        # a block holds a line break, so the page-wide views do not line up with the blocks:
+        # classify each line on its own, as given
+        return [
+            classify_line(b, f, book, stops_known, views.lower[i], views.tokens[i])
+            for i, (b, f) in enumerate(zip(blocks, feats, strict=True))
+        ]
+    # the gate strings of every pattern family, searched once over the page
+    gates = book.gated_lines(views.lower)
+    everywhere = [True] * len(blocks)
+    columns = [everywhere if g is None else [i in g for i in range(len(blocks))] for g in gates]
+    gated: list[tuple[bool, ...]] = list(zip(*columns, strict=True)) if columns else [()] * len(blocks)
+    return list(
+        map(
+            _classify_text,
+            [b.text for b in blocks],
+            feats,
+            repeat(book),
+            repeat(stops_known),
+            map(normalise_lowered, views.lower),
+            views.lower,
+            views.tokens,
+            gated,
+        )
+    )
 
 
 # ======================================================================= context pass
