@@ -7,7 +7,6 @@ code onto jusText's stoplists, cached per language.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
@@ -48,8 +47,6 @@ _SAMPLE_CHARS = 1200
 # Below this normalised probability the identification is a guess: report None instead.
 _MIN_CONFIDENCE = 0.5
 
-_SPACES = re.compile(r"\s+")
-
 
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
@@ -85,7 +82,7 @@ def identify(text: str) -> str | None:
     if not text or not text.strip():
         return None
     snippet = sample(text.split("\n"))
-    if not _SPACES.sub("", snippet):
+    if not snippet.strip():  # str.strip and the regex \s share one definition of white space
         return None
     lang, conf = _identifier().classify(snippet)
     if conf < _MIN_CONFIDENCE or lang == "und":

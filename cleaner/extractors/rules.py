@@ -479,10 +479,19 @@ def classify(
             classify_line(b, f, book, stops_known, views.lower[i], views.tokens[i])
             for i, (b, f) in enumerate(zip(blocks, feats, strict=True))
         ]
-    # the gate strings of every pattern family, searched once over the page
-    gates = book.gated_lines(views.lower)
+    # the gate strings of every pattern family, searched once over the lines short enough
+    # for the patterns (long paragraphs hold most of a page's characters)
+    short = [i for i, f in enumerate(feats) if f.words <= MAX_WORDS_PATTERN]
+    gates = book.gated_lines([views.lower[i] for i in short])
     everywhere = [True] * len(blocks)
-    columns = [everywhere if g is None else [i in g for i in range(len(blocks))] for g in gates]
+    columns = []
+    for g in gates:
+        column = everywhere
+        if g is not None:
+            column = [False] * len(blocks)
+            for k in g:
+                column[short[k]] = True
+        columns.append(column)
     gated: list[tuple[bool, ...]] = list(zip(*columns, strict=True)) if columns else [()] * len(blocks)
     return list(
         map(
