@@ -10,7 +10,7 @@ DEVDATA ?= ../shared/devdata
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,dev,eval,train]'
+	$(PY) -m pip install --quiet -e '.[test,dev,eval,train,ray]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -60,6 +60,13 @@ def cli() -> None:
 @_extractor_option
 @click.option("--explain", is_flag=True, default=None, help="Add removed blocks with their reasons to every record.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="local: worker processes here; ray: the Ray cluster in RAY_ADDRESS, else a local Ray (cleaner[ray]).",
+)
 @click.option("--resume", is_flag=True, help="Finish an interrupted run without redoing or duplicating documents.")
 @click.option(
     "--errors", "errors_path", default=None, help="Where failed documents are listed (default: beside the output)."
@@ -79,6 +86,7 @@ def clean(
     output: str,
     fmt: str | None,
     jobs: int | None,
+    engine: str,
     resume: bool,
     errors_path: str | None,
     progress: bool | None,
@@ -90,6 +98,15 @@ def clean(
 
     try:
         config = _config(config_file, **options)
+        if engine == "ray":
+            if resume:
+                raise UsageError("--resume works with --engine local only; rerun the whole job on Ray")
+            from cleaner.distributed import run_ray
+
+            summary = run_ray(
+                list(inputs), output, config=config, jobs=jobs, errors_path=errors_path, fmt=fmt, progress=progress
+            )
+            sys.exit(summary.exit_code)
         summary = run_batch(
             list(inputs),
             output,
