@@ -404,6 +404,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-text-path", action="store_true", help="skip the text-dump baselines")
     parser.add_argument("--converters", default=",".join(textdumps.CONVERTERS), help="text-dump converters")
     parser.add_argument("--no-metadata", action="store_true", help="skip metadata scoring")
+    parser.add_argument(
+        "--corpus", action="store_true", help="add F1 with the corpus pass on and off, by site (bench.corpus_eval)"
+    )
     parser.add_argument("--cache", type=Path, default=textdumps.DEFAULT_CACHE, help="text-dump cache folder")
     parser.add_argument(
         "--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: one per CPU core)"
@@ -451,6 +454,18 @@ def main(argv: list[str] | None = None) -> int:
     scores = run(pages, options, args.jobs)
     print(f"evaluated {len(pages)} pages in {time.perf_counter() - start:.0f} s", file=sys.stderr)
     text = report(scores, pages, notes)
+    if args.corpus:  # issue 6: the corpus pass (repeated blocks per site) on and off
+        from bench import corpus_eval
+
+        section = corpus_eval.run(
+            pages,
+            args.data,
+            converters=() if args.no_text_path else ("resiliparse",),
+            cache=args.cache,
+            jobs=args.jobs,
+            log=lambda m: print(m, file=sys.stderr),
+        )
+        text += f"\n### Corpus pass on and off (cleaner:default; see bench.corpus_eval)\n\n{section}\n"
     print(text)
     if args.details:
         write_details(args.details, scores, pages)

@@ -79,6 +79,19 @@ def cli() -> None:
 @click.option("--text-field", default=None, help="JSONL field that holds text (default: text).")
 @click.option("--id-field", default=None, help="JSONL field that holds the id (default: id).")
 @click.option("--url-field", default=None, help="JSONL field that holds the url (default: url).")
+@click.option(
+    "--corpus-pass/--no-corpus-pass",
+    "corpus_pass",
+    default=None,
+    help="Drop blocks repeated across a site's pages (default: on for folders/archives, off for one page/stdin).",
+)
+@click.option(
+    "--site-stats",
+    "site_stats",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Site statistics file: reused when it exists, else written by the corpus pass.",
+)
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on when stderr is a terminal).")
 @_config_option
 def clean(
@@ -139,6 +152,32 @@ def explain(path: str, color: bool | None, config_file: str | None, **options: A
         _fail(exc)
         return
     sys.exit(code)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Lines shown per site.")
+@click.option(
+    "--sites", type=click.IntRange(min=1), default=20, show_default=True, help="Sites shown (most pages first)."
+)
+@click.option(
+    "--site-stats", "site_stats", type=click.Path(dir_okay=False), default=None, help="Read/write the summary."
+)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
+@_config_option
+def stats(
+    inputs: tuple[str, ...], top: int, sites: int, site_stats: str | None, jobs: int | None, config_file: str | None
+) -> None:
+    """Print the lines most repeated across the pages of each site in INPUTS (the corpus pass's pass 1)."""
+    import os
+
+    from cleaner.corpus import print_stats
+
+    try:
+        config = _config(config_file, site_stats=site_stats)
+        print_stats(list(inputs), config, jobs or os.cpu_count() or 1, top=top, sites=sites)
+    except CleanerError as exc:
+        _fail(exc)
 
 
 @cli.command()

@@ -35,6 +35,19 @@ class Config:
     # A model file made by ``cleaner train`` for the learned extractor (default: the
     # model shipped in the package).
     model: str | None = None
+    # Corpus statistics (cleaner.corpus): blocks repeated across a site's pages are
+    # dropped. None: two passes for a corpus (folders, archives, several files), one pass
+    # for a single document or stdin; True/False force it on or off.
+    corpus_pass: bool | None = None
+    # The site-statistics file of pass 1 (.npz): used as is when it exists, written by
+    # pass 1 when it does not (so a later stream can be cleaned with an earlier crawl's).
+    site_stats: str | None = None
+    # Share of a site's other distinct pages a block must be on to be boilerplate, the
+    # least number of such pages, and the least number of words of such a block; why these
+    # values: cleaner.corpus.MIN_SHARE, MIN_OTHER_PAGES, MIN_WORDS.
+    corpus_min_share: float = 0.3
+    corpus_min_pages: int = 1
+    corpus_min_words: int = 10
 
     def replace(self, **changes: Any) -> Config:
         """Return a copy with ``changes`` applied; unknown names are a usage error."""

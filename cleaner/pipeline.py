@@ -110,6 +110,10 @@ def clean_document(document: Document, config: Config) -> Result:
         page = parse(document, markup)
         stage = "extract"
         decisions = decide(page, config)
+        if config.site_stats:  # pass 2 of the corpus statistics: blocks repeated across the site
+            from cleaner.corpus import apply_site_stats
+
+            decisions = apply_site_stats(page.blocks, decisions, document, config)
         text = rebuild_text(page.blocks, decisions)
         metadata = gather_metadata(page, decisions, text, config)
     except Exception as exc:  # noqa: BLE001 - isolation is this function's job

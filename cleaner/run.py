@@ -558,6 +558,9 @@ def run_batch(
     if not to_stdout and not folder and errors_final.resolve() == Path(out_text).resolve():
         raise UsageError(f"the errors file and the output are both {errors_final}: give --errors another path")
     files = _discover(paths)
+    from cleaner.corpus import prepare  # the corpus pass (site statistics): pass 1 runs here when wanted
+
+    config = prepare(paths, files, config, jobs, (lambda m: print(m, file=sys.stderr)) if report else None)
 
     summary = Summary(output=out_text, errors_path=str(errors_final), files=len(files))
     out_final = Path(out_text)
@@ -779,7 +782,9 @@ def clean_corpus(
     config = config or Config()
     jobs = _jobs(jobs)
     files = _discover(paths)
-    return _clean_corpus(files, config, jobs)
+    from cleaner.corpus import prepare  # the corpus pass (site statistics): pass 1 runs here when wanted
+
+    return _clean_corpus(files, prepare(paths, files, config, jobs), jobs)
 
 
 def _clean_corpus(files: list[InputFile], config: Config, jobs: int) -> Iterator[Result]:
