@@ -71,16 +71,17 @@ SITE_BITS = 24
 # seen twice, far below the share threshold of a site that large.
 HASH_BITS = 64 - SITE_BITS
 _HASH_MASK = np.uint64((1 << HASH_BITS) - 1)
-# Pending keys (8 bytes each) are folded into the sorted summary every this many: 4
-# million keys are 32 MB, and a fold (a sort of the summary) then costs well under a
-# second for every 100,000 documents or so.
-COMPACT_EVERY = 4_000_000
+# Pending keys (8 bytes each) are folded into the sorted summary every this many: 2
+# million keys are 16 MB, and a fold (a sort of at most MAX_ENTRIES + 2 million keys)
+# takes about a second, once every 12,000 documents or so.
+COMPACT_EVERY = 2_000_000
 # Entries (12 bytes each) held in memory while collecting; beyond this the sorted summary
 # is written to a temporary file (a "run") and collection starts afresh, and the runs are
 # merged window by window when the summary is pruned (an external merge sort, as CCNet
-# does with its hash shards). 8 million entries are 96 MB resident and about 400 MB at
-# the peak of a fold (the sort's copies); it bounds pass 1's memory whatever the corpus.
-MAX_ENTRIES = 8_000_000
+# does with its hash shards). 4 million entries are 48 MB resident; a fold's sort makes
+# temporary copies of about 50 bytes an entry, so pass 1 peaks near 400 MB of memory
+# (measured: see README) whatever the size of the corpus.
+MAX_ENTRIES = 4_000_000
 # A block with more than half of its characters inside links is counted as a link (a
 # menu item, a teaser title), apart from the same words as prose: the title of an
 # article is prose on its own page and a link in the "most read" box of every other page,
@@ -188,10 +189,11 @@ class SiteStats:
         """Fold the pending documents into the sorted summary (done on its own when needed)."""
         if not self._pending:
             return
-        pending = np.concatenate(self._pending)
+        keys = np.concatenate([self._keys, *self._pending])
+        counts = np.concatenate([self._counts, np.ones(self._pending_size, dtype=np.uint32)])
         self._pending, self._pending_size = [], 0
-        keys = np.concatenate([self._keys, pending])
-        counts = np.concatenate([self._counts, np.ones(len(pending), dtype=np.uint32)])
+        # release the old arrays before the sort makes its copies
+        self._keys, self._counts = np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.uint32)
         self._keys, self._counts = _sum_by_key(keys, counts)
         if len(self._keys) > self.max_entries:
             self._write_run()
@@ -405,8 +407,9 @@ def _sum_by_key(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.nd
         return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.uint32)
     order = np.argsort(keys, kind="stable")
     keys, counts = keys[order], counts[order]
+    del order
     starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-    summed = np.add.reduceat(counts.astype(np.int64), starts)
+    summed = np.add.reduceat(counts, starts, dtype=np.uint64)
     return keys[starts], np.minimum(summed, np.iinfo(np.uint32).max).astype(np.uint32)
 
 
