@@ -360,6 +360,15 @@ class SiteStats:
 
     __hash__ = None  # type: ignore[assignment]
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle (to send a summary between processes): runs on disk are brought into memory first."""
+        self._settle()
+        return {k: v for k, v in self.__dict__.items() if k not in ("_runs", "_spill")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._runs, self._spill = [], None
+
     def __repr__(self) -> str:
         return f"SiteStats({len(self._names)} sites, {self.total_docs} documents, {self.entries} blocks)"
 

@@ -140,6 +140,23 @@ def test_summary_spilled_to_disk_prunes_to_the_same_result(docs: list[tuple[str,
     assert spilled == whole  # and brought back into memory, the exact counts
 
 
+def test_a_spilled_summary_pickles_with_its_counts() -> None:
+    import pickle
+
+    import cleaner.corpus as corpus
+
+    docs = [("s", list(range(i, i + 5))) for i in range(40)]
+    spilled = SiteStats(max_entries=6)
+    original, corpus.COMPACT_EVERY = corpus.COMPACT_EVERY, 4
+    try:
+        for site, hashes in docs:
+            spilled.add(site, np.array(hashes, dtype=np.uint64))
+    finally:
+        corpus.COMPACT_EVERY = original
+    assert spilled._runs  # the test spills, or it proves nothing
+    assert pickle.loads(pickle.dumps(spilled)) == stats_of(docs)
+
+
 def test_compaction_during_collection_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     import cleaner.corpus as corpus
 
