@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEVDATA ?= ../shared/devdata
 
-.PHONY: install run test test-slow lint bench eval clean
+.PHONY: install run test test-slow lint bench eval fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,14 @@ test: install
 
 test-slow: install
 	$(PY) -m pytest -q -m slow
+
+# A long randomised fuzz session (outside CI, which runs a few fixed-seed examples of the
+# same tests): FUZZ_EXAMPLES examples per test; 3000 take about 15 minutes on 2 cores.
+# A failure prints the input; keep it in tests/fuzz_regressions/ (see its README).
+FUZZ_EXAMPLES ?= 3000
+fuzz: install
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q tests/test_fuzz.py -p no:cacheprovider \
+		--hypothesis-show-statistics -k "not regression"
 
 lint: install
 	$(VENV)/bin/ruff check cleaner tests bench

@@ -92,6 +92,26 @@ def cli() -> None:
     default=None,
     help="Site statistics file: reused when it exists, else written by the corpus pass.",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Seconds one document may take before it is stopped and listed as an error (default 10; 0: no limit).",
+)
+@click.option(
+    "--max-memory",
+    "max_memory",
+    type=click.IntRange(min=0),
+    default=None,
+    help="MB a worker may grow by on one document before it is stopped and replaced (default 4096; 0: no limit).",
+)
+@click.option(
+    "--stats",
+    "stats_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write per-file counts (read, written, empty, skipped, failed, with reasons) as JSON to this file.",
+)
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on when stderr is a terminal).")
 @_config_option
 def clean(
@@ -104,6 +124,7 @@ def clean(
     errors_path: str | None,
     progress: bool | None,
     config_file: str | None,
+    stats_path: str | None,
     **options: Any,
 ) -> None:
     """Clean INPUTS (files, folders, archives, or - for stdin) into OUTPUT."""
@@ -114,6 +135,8 @@ def clean(
         if engine == "ray":
             if resume:
                 raise UsageError("--resume works with --engine local only; rerun the whole job on Ray")
+            if stats_path:
+                raise UsageError("--stats works with --engine local only; the summary on stderr has the totals")
             from cleaner.distributed import run_ray
 
             summary = run_ray(
@@ -129,6 +152,7 @@ def clean(
             errors_path=errors_path,
             fmt=fmt,
             progress=progress,
+            stats_path=stats_path,
         )
     except CleanerError as exc:
         _fail(exc)
@@ -152,6 +176,42 @@ def explain(path: str, color: bool | None, config_file: str | None, **options: A
         _fail(exc)
         return
     sys.exit(code)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The HTML page to write.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=500,
+    show_default=True,
+    help="Documents shown block by block (the charts count them all).",
+)
+@_extractor_option
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
+@_config_option
+def report(
+    inputs: tuple[str, ...], output: str, limit: int, jobs: int | None, config_file: str | None, **options: Any
+) -> None:
+    """Write an HTML page showing what was removed from INPUTS and why.
+
+    INPUTS is a corpus (cleaned here, with explanations), or one JSONL file written by
+    `cleaner clean --explain`.
+    """
+    from cleaner.report import write_report
+
+    try:
+        config = _config(config_file, explain=True, **options)
+        data = write_report(list(inputs), output, config=config, jobs=jobs, limit=limit)
+    except CleanerError as exc:
+        _fail(exc)
+        return
+    click.echo(
+        f"cleaner: {output}: {data.documents} documents ({len(data.shown)} shown), {data.failed} failed, "
+        f"{data.removed_blocks} blocks removed",
+        err=True,
+    )
 
 
 @cli.command()

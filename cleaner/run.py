@@ -30,24 +30,24 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
-import multiprocessing
 import os
 import signal
 import sys
 import threading
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import cleaner
+from cleaner import accounting
+from cleaner.accounting import FileCounts
 from cleaner.config import Config
 from cleaner.errors import CleanerError, UsageError
+from cleaner.guards import SupervisedPool
 from cleaner.model import Document, ErrorInfo, Result, Stage, error_result
 from cleaner.writers import (
     FOLDER_FORMATS,
@@ -82,6 +82,9 @@ IN_FLIGHT_PER_WORKER = 2
 # few milliseconds, 256 records take seconds to clean, so the cost is well under 1 %;
 # a crash redoes at most this many documents.
 CHECKPOINT_EVERY = 256
+# Settings a resumed run may change: the guards' limits (a run killed because a page
+# needed more time or memory is resumed with a higher limit).
+_GUARD_SETTINGS = ("timeout", "max_memory")
 # Version of the checkpoint file layout; a different one is not resumed.
 _CHECKPOINT_VERSION = 1
 
@@ -110,6 +113,9 @@ class Summary:
       extract, write).
     - ``earlier_errors``: lines already in the errors file from the run being resumed.
     - ``bytes``: content cleaned in this run (characters for text documents).
+    - ``per_file``: the same, per input file and in input order, with every record
+      found counted once (:mod:`cleaner.accounting`: ``read == written + skipped +
+      failed + already_done`` for each file); written by ``--stats FILE``.
     """
 
     output: str = ""
@@ -130,6 +136,8 @@ class Summary:
     seconds: float = 0.0
     interrupted: bool = False
     nothing_to_do: bool = False
+    per_file: list[FileCounts] = field(default_factory=list)
+    unfiled: FileCounts = field(default_factory=lambda: FileCounts("(no file)"))
 
     @property
     def errors(self) -> int:
@@ -159,6 +167,14 @@ class Summary:
             + f"; {self.read_failures} unreadable, {self.skipped} skipped"
             + f"; {self.bytes / 1e6:.2f} MB in {self.seconds:.1f} s ({self.mb_per_s:.2f} MB/s)"
         ]
+        if self.per_file:
+            total = accounting.totals(self.per_file)
+            lines.append(
+                f"  accounting: {total.read} records read = {total.written} written + "
+                f"{sum(total.skipped.values())} skipped + {sum(total.failed.values())} failed"
+                + (f" + {total.already_done} already done" if total.already_done else "")
+            )
+            lines.extend(accounting.summary_lines(self.per_file))
         if self.skipped_by_reason:
             lines.append("  skipped: " + _counts(self.skipped_by_reason))
         if self.removed.by_family:
@@ -231,129 +247,66 @@ def _work_results(docs: list[Document], config: Config) -> list[Result]:
     return [_clean_one(doc, config) for doc in docs]
 
 
-def _crash_outcome(doc: Document, exc_type: str, message: str) -> _Outcome:
-    return _Outcome("error", None, None, ErrorInfo("extract", exc_type, message), ())
+def _crash_outcome(doc: Document, exc_type: str, message: str, stage: str = "extract") -> _Outcome:
+    """The outcome of a document the guards stopped (Timeout, MemoryError, WorkerDied)."""
+    return _Outcome("error", None, None, ErrorInfo(cast(Stage, stage), exc_type, message), ())
 
 
-def _crash_result(doc: Document, exc_type: str, message: str) -> Result:
-    result = error_result(doc, "extract", message)
-    result.error = ErrorInfo("extract", exc_type, message)
+def _crash_result(doc: Document, exc_type: str, message: str, stage: str = "extract") -> Result:
+    """The Result of a document the guards stopped, for :func:`clean_corpus`."""
+    result = error_result(doc, cast(Stage, stage), message)
+    result.error = ErrorInfo(cast(Stage, stage), exc_type, message)
     return result
 
 
-def _worker_init() -> None:
-    """Workers ignore Ctrl-C: the main process stops them after saving its checkpoint."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-# --- ordered, bounded parallel map ---------------------------------------------------
+# --- ordered, bounded, guarded parallel map ------------------------------------------
 
 R = TypeVar("R")
-_CRASH_MESSAGE = (
-    "a worker process died while cleaning this document (out of memory, or a crash in a "
-    "C extension); the batch went on without it"
-)
 
 
 @dataclass(frozen=True, slots=True)
 class _Done:
-    """A document an earlier run finished: counted, not cleaned again."""
+    """An item an earlier run finished: counted, not cleaned again.
+
+    ``document`` is False for a read failure the earlier run already listed.
+    """
 
     source: str
+    document: bool = True
 
 
-class _OrderedPool(Generic[R]):
-    """Map a task over chunks of documents in worker processes, yielding in input order.
+class _OrderedPool(SupervisedPool[R]):
+    """The runner's pool: :class:`cleaner.guards.SupervisedPool` with ``IN_FLIGHT_PER_WORKER``.
 
-    At most ``jobs * IN_FLIGHT_PER_WORKER`` chunks are in flight. ``jobs == 1`` runs in
-    this process. When a worker dies (the pool breaks), the pool is restarted, the chunk
-    is cleaned again one document at a time, and the document that kills a worker again
-    becomes an error made by ``crashed`` instead of ending the batch.
+    ``crashed(doc, type, message)`` may omit the stage argument of the guards' callback
+    (the corpus pass's callbacks do); the stage is then not passed.
     """
 
     def __init__(
         self,
         task: Callable[[list[Document], Config], list[R]],
-        crashed: Callable[[Document, str, str], R],
+        crashed: Callable[..., R],
         config: Config,
         jobs: int,
     ) -> None:
-        self.task, self.crashed, self.config, self.jobs = task, crashed, config, jobs
-        self._executor: ProcessPoolExecutor | None = None
-        self._generation = 0
-        if jobs > 1:
-            self._executor = self._new_executor()
+        super().__init__(task, _with_stage(crashed), config, jobs, in_flight=IN_FLIGHT_PER_WORKER)
 
-    def _new_executor(self) -> ProcessPoolExecutor:
-        import cleaner.pipeline  # noqa: F401 - imported before forking, so workers start warm
 
-        # fork starts workers in milliseconds and shares the imported modules; the main
-        # process has no threads of its own when it forks (the pool starts before tqdm).
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork") if "fork" in methods else None
-        return ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_worker_init)
+def _with_stage(crashed: Callable[..., R]) -> Callable[[Document, str, str, str], R]:
+    """Adapt a three-argument ``crashed(doc, type, message)`` to the guards' four arguments."""
+    import inspect
 
-    def map(self, chunks: Iterable[list[Any]]) -> Iterator[tuple[list[Any], list[R]]]:
-        """Yield ``(chunk, results of the chunk's documents)`` for each chunk, in order."""
-        if self._executor is None:
-            for chunk in chunks:
-                yield chunk, self.task([i for i in chunk if isinstance(i, Document)], self.config)
-            return
-        pending: deque[tuple[list[Any], list[Document], Future[list[R]] | None, int]] = deque()
-        limit = self.jobs * IN_FLIGHT_PER_WORKER
-        for chunk in chunks:
-            docs = [i for i in chunk if isinstance(i, Document)]
-            pending.append((chunk, docs, self._submit(docs) if docs else None, self._generation))
-            while len(pending) >= limit:
-                yield self._collect(*pending.popleft())
-        while pending:
-            yield self._collect(*pending.popleft())
+    try:
+        takes_stage = len(inspect.signature(crashed).parameters) >= 4
+    except (TypeError, ValueError):
+        takes_stage = False
+    if takes_stage:
+        return crashed
 
-    def _submit(self, docs: list[Document]) -> Future[list[R]]:
-        assert self._executor is not None
-        return self._executor.submit(self.task, docs, self.config)
+    def adapted(doc: Document, kind: str, message: str, stage: str) -> R:
+        return crashed(doc, kind, message)
 
-    def _collect(
-        self, chunk: list[Any], docs: list[Document], future: Future[list[R]] | None, generation: int
-    ) -> tuple[list[Any], list[R]]:
-        if future is None:
-            return chunk, []
-        try:
-            return chunk, future.result()
-        except BrokenProcessPool:
-            if generation < self._generation:  # an earlier pool broke under other work: retry whole
-                return self._collect(chunk, docs, self._submit(docs), self._generation)
-            self._restart()
-        except Exception:  # noqa: BLE001 - e.g. an unpicklable document: find which, one by one
-            pass
-        return chunk, [self._one(doc) for doc in docs]
-
-    def _one(self, doc: Document) -> R:
-        try:
-            return self._submit([doc]).result()[0]
-        except BrokenProcessPool:
-            self._restart()
-            return self.crashed(doc, "WorkerCrash", _CRASH_MESSAGE)
-        except Exception as exc:  # noqa: BLE001 - this document only
-            return self.crashed(doc, type(exc).__name__, str(exc) or repr(exc))
-
-    def _restart(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-        self._executor = self._new_executor()
-        self._generation += 1
-
-    def close(self, *, kill: bool = False) -> None:
-        """Stop the workers: wait for them, or (``kill``) cancel their work and terminate them."""
-        if self._executor is None:
-            return
-        executor, self._executor = self._executor, None
-        # ProcessPoolExecutor has no public way to stop a running task before 3.14
-        # (terminate_workers), and a task may hold a worker for as long as one document takes.
-        processes = list((getattr(executor, "_processes", None) or {}).values()) if kill else []
-        executor.shutdown(wait=not kill, cancel_futures=True)
-        for process in processes:
-            process.terminate()
+    return adapted
 
 
 # --- the input stream ----------------------------------------------------------------
@@ -379,6 +332,20 @@ def _stream(files: list[InputFile], config: Config) -> Iterator[Document | Skipp
             yield readers.ReadFailure(inp.relpath, "read", type(exc).__name__, str(exc) or repr(exc))
 
 
+@dataclass(frozen=True, slots=True)
+class _FileStart:
+    """Marks where the items of the next input file begin, for the per-file accounting."""
+
+    file: str
+
+
+def _stream_marked(files: list[InputFile], config: Config) -> Iterator[Any]:
+    """:func:`_stream` with a :class:`_FileStart` before each file's items."""
+    for inp in files:
+        yield _FileStart(inp.relpath)
+        yield from _stream([inp], config)
+
+
 def _size(doc: Document) -> int:
     return len(doc.content)
 
@@ -386,16 +353,14 @@ def _size(doc: Document) -> int:
 def _chunks(items: Iterable[Any], is_done: Callable[[Any], bool] | None = None) -> Iterator[list[Any]]:
     """Group the stream into chunks (see :data:`CHUNK_DOCS`); items already done become markers.
 
-    A document an earlier run finished becomes :class:`_Done`; a read failure it
-    recorded is dropped (it is already in the errors file).
+    A document an earlier run finished, or a read failure it recorded (already in the
+    errors file), becomes :class:`_Done`.
     """
     chunk: list[Any] = []
     docs = size = 0
     for item in items:
         if is_done is not None and is_done(item):
-            if not isinstance(item, Document):
-                continue
-            item = _Done(item.source)
+            item = _Done(item.source, isinstance(item, Document))
         chunk.append(item)
         if isinstance(item, Document):
             docs += 1
@@ -466,7 +431,10 @@ class _InterruptGuard:
 
 def _fingerprint(config: Config, fmt: str) -> dict[str, Any]:
     """Describe what must not change between a run and its resumption, or the output would mix."""
-    return {"config": dataclasses.asdict(config), "format": fmt, "cleaner_version": cleaner.__version__}
+    settings = dataclasses.asdict(config)
+    for guard in _GUARD_SETTINGS:  # limits change which documents fail, never a finished record
+        settings.pop(guard, None)
+    return {"config": settings, "format": fmt, "cleaner_version": cleaner.__version__}
 
 
 def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
@@ -518,6 +486,7 @@ def run_batch(
     fmt: str | None = None,
     progress: bool | None = None,
     report: bool = True,
+    stats_path: str | Path | None = None,
 ) -> Summary:
     """Clean every document under ``paths`` into ``output``; return what happened.
 
@@ -538,7 +507,8 @@ def run_batch(
     resumes by skipping documents whose file exists (failed documents are tried again).
     Ctrl-C saves a checkpoint and returns a Summary with ``interrupted`` set (exit code
     130). ``progress`` (default: when stderr is a terminal) shows a bar on stderr;
-    ``report`` prints the summary on stderr.
+    ``report`` prints the summary on stderr; ``stats_path`` gets the per-file counts as
+    JSON (:func:`cleaner.accounting.stats_document`), also when the run is interrupted.
     """
     config = config or Config()
     jobs = _jobs(jobs)
@@ -583,6 +553,8 @@ def run_batch(
             summary.nothing_to_do = True
             if report:
                 print(summary.format(), file=sys.stderr)
+            if stats_path:
+                _write_stats(stats_path, summary)
             return summary
         state = _read_checkpoint(checkpoint) if out_partial.exists() else None
         if state is not None:
@@ -644,14 +616,16 @@ def run_batch(
         with guard:
             with guard.critical():
                 save_checkpoint()
-            for chunk, outcomes in pool.map(_chunks(_stream(files, config), is_done)):
+            for chunk, outcomes in pool.map(_chunks(_stream_marked(files, config), is_done)):
                 with guard.critical():
                     since_checkpoint += _handle_chunk(chunk, outcomes, writer, errors, summary)
                     if since_checkpoint >= CHECKPOINT_EVERY or to_stdout:
                         save_checkpoint()
                         since_checkpoint = 0
                 if bar is not None:
-                    bar.update(sum(1 for i in chunk if isinstance(i, Document | _Done)))
+                    bar.update(
+                        sum(1 for i in chunk if isinstance(i, Document) or (isinstance(i, _Done) and i.document))
+                    )
                     bar.set_postfix(failed=summary.failed + summary.read_failures, refresh=False)
             with guard.critical():
                 save_checkpoint()
@@ -678,7 +652,27 @@ def run_batch(
     summary.seconds = time.monotonic() - started
     if report:
         print(summary.format(), file=sys.stderr)
+    if stats_path:
+        _write_stats(stats_path, summary)
     return summary
+
+
+def _write_stats(path: str | Path, summary: Summary) -> None:
+    """Write the ``--stats`` JSON of a batch."""
+    files = summary.per_file + ([summary.unfiled] if summary.unfiled.read else [])
+    document = accounting.stats_document(
+        files,
+        output=summary.output,
+        errors=summary.errors_path,
+        complete=not summary.interrupted,
+        nothing_to_do=summary.nothing_to_do,
+        seconds=round(summary.seconds, 3),
+        removed_blocks_by_family=dict(sorted(summary.removed.by_family.items())),
+    )
+    try:
+        accounting.write_stats(path, document)
+    except OSError as exc:
+        raise CleanerError(f"cannot write the stats file {path} ({exc}); fix the path and rerun with --resume") from exc
 
 
 def _handle_chunk(
@@ -694,6 +688,11 @@ def _handle_chunk(
     results = iter(outcomes)
     lines = 0
     for item in chunk:
+        if isinstance(item, _FileStart):
+            summary.per_file.append(FileCounts(item.file))
+            continue
+        counts = summary.per_file[-1] if summary.per_file else summary.unfiled
+        counts.read += 1
         if isinstance(item, Document):
             outcome = next(results)
             summary.read += 1
@@ -714,23 +713,32 @@ def _handle_chunk(
                 errors.write(item.source, error.stage, error.type, error.message)
                 summary.failed += 1
                 summary.failed_by_stage[error.stage] += 1
+                counts.failed[f"{error.stage}/{error.type}"] += 1
             else:
                 summary.written += 1
                 summary.empty += outcome.status == "empty"
                 summary.removed.add(outcome.reasons)
                 summary.bytes += _size(item)
+                counts.written += 1
+                counts.empty += outcome.status == "empty"
             lines += 1
         elif isinstance(item, _Done):
-            summary.read += 1
-            summary.already_done += 1
+            counts.already_done += 1
+            if item.document:
+                summary.read += 1
+                summary.already_done += 1
         elif isinstance(item, Skipped):
             summary.skipped += 1
             summary.skipped_by_reason[item.reason] += 1
+            counts.skipped[item.reason] += 1
         elif isinstance(item, ReadFailure):
             errors.write(item.source, item.stage, item.type, item.message)
             summary.read_failures += 1
             summary.failed_by_stage[item.stage] += 1
+            counts.failed[f"{item.stage}/{item.type}"] += 1
             lines += 1
+        else:
+            counts.read -= 1  # not an input record
     return lines
 
 

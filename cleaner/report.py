@@ -1,0 +1,485 @@
+"""``cleaner report``: one self-contained HTML page that shows what was removed and why.
+
+The page (inline CSS, JavaScript and SVG; nothing fetched from the network) has:
+
+- for the corpus, the removed characters by reason family and by site as bar charts,
+  and a table of the totals;
+- for each document (the first ``limit`` of them), its metadata and its blocks in page
+  order: kept ones as they are, removed ones struck through and coloured by reason
+  family, with the reason code, the extractor and its evidence on hover;
+- a legend that hides or shows a family, and a filter on the documents' source.
+
+Input is either a corpus (files and folders, cleaned here with explanations on) or a
+JSONL file that ``cleaner clean --explain`` wrote (recognised by its records: ``id``,
+``text``, ``metadata.cleaner_version`` and ``removed``); the failed documents in the
+errors file beside it are listed too. A record's blocks are rebuilt from its ``text``
+(the kept blocks joined by newlines; no block holds a newline) and ``removed`` (each
+dropped block with its index), so both inputs give the same page.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import cleaner
+from cleaner.config import Config
+from cleaner.errors import UsageError
+from cleaner.model import REASONS, reason_family
+
+__all__ = ["ReportData", "build_report", "is_explained_output", "render", "write_report"]
+
+# Documents shown block by block: enough to browse, few enough that the page opens
+# quickly (a devdata page is about 10 KB of report); the charts count every document.
+DEFAULT_LIMIT = 500
+# Sites shown by name in the chart; the rest are summed into one bar.
+TOP_SITES = 25
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# One colour per reason family (colour-blind-safe hues first, for the common families).
+FAMILY_COLOURS = {
+    "content": "#2b8a3e",
+    "meta": "#1c7ed6",
+    "nav": "#e8590c",
+    "newsletter": "#ae3ec9",
+    "social": "#d6336c",
+    "comments": "#7048e8",
+    "related": "#f08c00",
+    "promo": "#c92a2a",
+    "ads": "#a61e4d",
+    "jobs": "#5c940d",
+    "cookie": "#795548",
+    "legal": "#495057",
+    "media": "#0b7285",
+    "boilerplate": "#868e96",
+    "extractor": "#e67700",
+    "corpus": "#862e9c",
+    "empty": "#adb5bd",
+}
+FAMILIES = sorted({family for family, _ in REASONS.values()})
+
+
+@dataclass(slots=True)
+class ShownBlock:
+    """One block as the report shows it."""
+
+    text: str
+    keep: bool
+    reason: str = ""
+    by: str = ""
+    detail: str = ""
+
+    @property
+    def family(self) -> str:
+        return reason_family(self.reason) if self.reason in REASONS else ("content" if self.keep else "boilerplate")
+
+
+@dataclass(slots=True)
+class ShownDocument:
+    """One document of the report: where it came from, its metadata and its blocks."""
+
+    source: str
+    site: str
+    status: str
+    metadata: dict[str, Any]
+    blocks: list[ShownBlock]
+    error: str = ""
+
+    @property
+    def removed(self) -> list[ShownBlock]:
+        return [b for b in self.blocks if not b.keep]
+
+
+@dataclass(slots=True)
+class ReportData:
+    """What the page shows: the corpus counts of every document and the first documents in full."""
+
+    title: str
+    limit: int = DEFAULT_LIMIT
+    documents: int = 0
+    failed: int = 0
+    empty: int = 0
+    kept_chars: int = 0
+    removed_blocks: int = 0
+    by_family: Counter[str] = field(default_factory=Counter)  # removed characters
+    blocks_by_family: Counter[str] = field(default_factory=Counter)  # removed blocks
+    by_site: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    shown: list[ShownDocument] = field(default_factory=list)
+    failures: list[ShownDocument] = field(default_factory=list)
+
+    def add(self, doc: ShownDocument) -> None:
+        """Count a document, and keep it for display while fewer than ``limit`` are kept."""
+        if doc.status == "error":
+            self.failed += 1
+            if len(self.failures) < self.limit:
+                self.failures.append(doc)
+            return
+        self.documents += 1
+        self.empty += doc.status == "empty"
+        for block in doc.blocks:
+            if block.keep:
+                self.kept_chars += len(block.text)
+                continue
+            self.removed_blocks += 1
+            self.by_family[block.family] += len(block.text)
+            self.blocks_by_family[block.family] += 1
+            self.by_site[doc.site][block.family] += len(block.text)
+        if len(self.shown) < self.limit:
+            self.shown.append(doc)
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def _open_text(path: Path) -> Any:
+    return gzip.open(path, "rt", encoding="utf-8") if path.name.endswith(".gz") else open(path, encoding="utf-8")
+
+
+def is_explained_output(path: str | Path) -> bool:
+    """True when ``path`` is a JSONL file of cleaner records (``cleaner clean`` output).
+
+    Raises UsageError when it is cleaner output written without ``--explain``: the
+    removed blocks are not in it, so there is nothing to show.
+    """
+    path = Path(path)
+    name = path.name.lower().removesuffix(".gz")
+    if not path.is_file() or not name.endswith((".jsonl", ".ndjson")):
+        return False
+    try:
+        with _open_text(path) as handle:
+            first = next((line for line in handle if line.strip()), "")
+        record = json.loads(first)
+    except (OSError, ValueError, EOFError):
+        return False
+    if not (isinstance(record, dict) and isinstance(record.get("metadata"), dict) and "text" in record):
+        return False
+    if "cleaner_version" not in record["metadata"]:
+        return False
+    if "removed" not in record:
+        raise UsageError(
+            f"{path} was written without --explain, so it does not say what was removed: rerun "
+            "`cleaner clean ... --explain`, or give the corpus itself to `cleaner report`"
+        )
+    return True
+
+
+def shown_document(record: dict[str, Any]) -> ShownDocument:
+    """Rebuild a document's blocks from its record's ``text`` and ``removed``."""
+    meta = record.get("metadata") or {}
+    removed = {int(r["block"]): r for r in record.get("removed") or []}
+    text = record.get("text") or ""
+    kept = text.split("\n") if text else []
+    total = len(kept) + len(removed)
+    blocks: list[ShownBlock] = []
+    if all(0 <= i < total for i in removed):
+        kept_iter = iter(kept)
+        for i in range(total):
+            if i in removed:
+                r = removed[i]
+                blocks.append(ShownBlock(str(r.get("text", "")), False, str(r.get("reason", "")), str(r.get("by", ""))))
+                blocks[-1].detail = str(r.get("detail") or "")
+            else:
+                blocks.append(ShownBlock(next(kept_iter), True))
+    else:  # not a record cleaner wrote: show the removed blocks, then the text
+        blocks = [
+            ShownBlock(str(r.get("text", "")), False, str(r.get("reason", "")), str(r.get("by", "")))
+            for r in removed.values()
+        ]
+        blocks += [ShownBlock(line, True) for line in kept]
+    error = meta.get("error") or {}
+    return ShownDocument(
+        source=str(meta.get("source") or record.get("id") or ""),
+        site=_site(meta),
+        status=str(meta.get("status") or "ok"),
+        metadata=meta,
+        blocks=blocks,
+        error=f"{error.get('stage')}: {error.get('type')}: {error.get('message')}" if error else "",
+    )
+
+
+def _site(meta: dict[str, Any]) -> str:
+    """The host, else the folder of a local file (as the corpus pass groups pages)."""
+    if meta.get("host"):
+        return str(meta["host"])
+    source = str(meta.get("source") or "").split("#", 1)[0]
+    folder = source.rsplit("/", 1)[0] if "/" in source else ""
+    return f"{folder}/" if folder else "(top folder)"
+
+
+def records_from_output(path: Path) -> Iterator[ShownDocument]:
+    """The documents of a cleaner JSONL output, then the failures of its errors file."""
+    from cleaner.writers import default_errors_path
+
+    with _open_text(path) as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                yield shown_document(json.loads(line))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise UsageError(f"{path} line {number} is not a cleaner record ({exc})") from exc
+    errors = default_errors_path(path)
+    if errors.exists():
+        with open(errors, encoding="utf-8") as handle:
+            for line in handle:
+                try:
+                    e = json.loads(line)
+                    failure = f"{e['stage']}: {e['error']}: {e['message']}"
+                    source = str(e["source"])
+                except (ValueError, KeyError, TypeError):
+                    continue  # a damaged line of the errors file: the output's records are what counts
+                yield ShownDocument(source, "", "error", {}, [], failure)
+
+
+def records_from_corpus(paths: Sequence[str | Path], config: Config, jobs: int | None) -> Iterator[ShownDocument]:
+    """Clean the corpus with explanations on and turn every result into a ShownDocument."""
+    from cleaner.run import clean_corpus
+    from cleaner.writers import result_record
+
+    config = config.replace(explain=True)
+    for result in clean_corpus(paths, config=config, jobs=jobs):
+        yield shown_document(result_record(result, config))
+
+
+def build_report(documents: Iterable[ShownDocument], title: str, limit: int = DEFAULT_LIMIT) -> ReportData:
+    """Count every document and keep the first ``limit`` for display."""
+    data = ReportData(title=title, limit=limit)
+    for doc in documents:
+        data.add(doc)
+    return data
+
+
+def write_report(
+    inputs: Sequence[str | Path],
+    output: str | Path,
+    *,
+    config: Config | None = None,
+    jobs: int | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> ReportData:
+    """Write the report of ``inputs`` (a corpus, or one JSONL written with ``--explain``) to ``output``."""
+    if not inputs:
+        raise UsageError("no input given: name a corpus, or a JSONL file written by `cleaner clean --explain`")
+    if len(inputs) == 1 and is_explained_output(inputs[0]):
+        documents = records_from_output(Path(inputs[0]))
+    else:
+        documents = records_from_corpus(inputs, config or Config(), jobs)
+    data = build_report(documents, title=", ".join(str(p) for p in inputs), limit=limit)
+    Path(output).write_text(render(data), encoding="utf-8")
+    return data
+
+
+# --- rendering -----------------------------------------------------------------------
+
+
+def _e(value: Any) -> str:
+    return html.escape(_CONTROL.sub("\ufffd", str(value)), quote=True)
+
+
+def _bar_chart(chart_id: str, rows: list[tuple[str, Counter[str]]], caption: str) -> str:
+    """A horizontal bar chart, one bar a row, stacked by family; each segment carries its count."""
+    if not rows:
+        return f'<p class="none" id="{chart_id}">Nothing was removed.</p>'
+    label_w, bar_w, row_h = 210, 560, 22
+    largest = max(sum(c.values()) for _, c in rows) or 1
+    height = row_h * len(rows) + 10
+    parts = [
+        f'<figure><figcaption>{_e(caption)}</figcaption><svg id="{chart_id}" class="chart" role="img" '
+        f'width="{label_w + bar_w + 90}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
+    ]
+    for i, (label, counts) in enumerate(rows):
+        y = 5 + i * row_h
+        total = sum(counts.values())
+        parts.append(
+            f'<g class="row" data-label="{_e(label)}" data-chars="{total}"><text x="{label_w - 6}" y="{y + 15}" '
+            f'text-anchor="end">{_e(label[:32])}</text>'
+        )
+        x = float(label_w)
+        for family in sorted(counts, key=lambda f: (-counts[f], f)):
+            w = bar_w * counts[family] / largest
+            parts.append(
+                f'<rect class="seg fam-{_e(family)}" data-family="{_e(family)}" data-chars="{counts[family]}" '
+                f'x="{x:.1f}" y="{y}" width="{max(w, 0.5):.1f}" height="{row_h - 6}" '
+                f'fill="{FAMILY_COLOURS.get(family, "#999")}"><title>{_e(label)}: {_e(family)} '
+                f"{counts[family]:,} characters</title></rect>"
+            )
+            x += w
+        parts.append(f'<text x="{x + 4:.1f}" y="{y + 15}" class="num">{total:,}</text></g>')
+    parts.append("</svg></figure>")
+    return "".join(parts)
+
+
+def _family_rows(data: ReportData) -> list[tuple[str, Counter[str]]]:
+    return [(f, Counter({f: n})) for f, n in sorted(data.by_family.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def _site_rows(data: ReportData) -> list[tuple[str, Counter[str]]]:
+    ranked = sorted(data.by_site.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    rows = [(site, counts) for site, counts in ranked[:TOP_SITES] if sum(counts.values())]
+    rest: Counter[str] = Counter()
+    for _site_name, counts in ranked[TOP_SITES:]:
+        rest.update(counts)
+    if sum(rest.values()):
+        rows.append((f"{len(ranked) - TOP_SITES} other sites", rest))
+    return rows
+
+
+def _totals_table(data: ReportData) -> str:
+    rows = "".join(
+        f'<tr data-family="{_e(f)}"><td><span class="swatch fam-{_e(f)}"></span>{_e(f)}</td>'
+        f'<td class="blocks">{data.blocks_by_family[f]}</td><td class="chars">{data.by_family[f]}</td></tr>'
+        for f in sorted(data.by_family, key=lambda f: (-data.by_family[f], f))
+    )
+    return (
+        '<table id="totals"><thead><tr><th>family</th><th>removed blocks</th><th>removed characters</th></tr>'
+        f"</thead><tbody>{rows}</tbody><tfoot><tr><td>all</td><td class='blocks'>{data.removed_blocks}</td>"
+        f"<td class='chars'>{sum(data.by_family.values())}</td></tr></tfoot></table>"
+    )
+
+
+_META_FIELDS = ("url", "title", "author", "date", "sitename", "language", "description", "canonical_url", "extractor")
+
+
+def _document(doc: ShownDocument, number: int) -> str:
+    removed = doc.removed
+    removed_chars = sum(len(b.text) for b in removed)
+    meta_rows = "".join(
+        f"<tr><th>{_e(k)}</th><td>{_e(doc.metadata[k])}</td></tr>" for k in _META_FIELDS if doc.metadata.get(k)
+    )
+    found_in = doc.metadata.get("metadata_sources") or {}
+    if found_in:
+        meta_rows += (
+            "<tr><th>found in</th><td>" + _e(", ".join(f"{k}: {v}" for k, v in found_in.items())) + "</td></tr>"
+        )
+    blocks = []
+    for i, block in enumerate(doc.blocks):
+        if block.keep:
+            blocks.append(f'<p class="block kept" data-block="{i}">{_e(block.text)}</p>')
+        else:
+            tip = f"{block.reason} by {block.by}" + (f": {block.detail}" if block.detail else "")
+            blocks.append(
+                f'<p class="block removed fam-{_e(block.family)}" data-block="{i}" data-family="{_e(block.family)}" '
+                f'data-reason="{_e(block.reason)}" data-chars="{len(block.text)}" title="{_e(tip)}">'
+                f'<del>{_e(block.text)}</del> <span class="why">{_e(block.reason)}</span></p>'
+            )
+    title = doc.metadata.get("title") or ""
+    return (
+        f'<section class="doc" id="doc-{number}" data-source="{_e(doc.source)}" data-site="{_e(doc.site)}" '
+        f'data-status="{_e(doc.status)}" data-blocks="{len(doc.blocks)}" data-removed-blocks="{len(removed)}" '
+        f'data-removed-chars="{removed_chars}"><h2><span class="src">{_e(doc.source)}</span> '
+        f'<span class="status">{_e(doc.status)}</span> {_e(title)}</h2>'
+        f'<p class="counts">{len(doc.blocks)} blocks, {len(removed)} removed ({removed_chars:,} characters)</p>'
+        f'<table class="meta">{meta_rows}</table><div class="blocks">{"".join(blocks)}</div></section>'
+    )
+
+
+_CSS = """
+body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:1em;color:#212529}
+h1{font-size:1.5em}h2{font-size:1.05em;margin:.2em 0}
+.summary span{margin-right:1.2em}
+figure{margin:1em 0}figcaption{font-weight:600;margin-bottom:.3em}
+.chart text{font-size:12px;fill:#343a40}.chart .num{fill:#495057}
+table{border-collapse:collapse;margin:.5em 0}td,th{padding:2px 8px;text-align:left;vertical-align:top}
+#totals td.blocks,#totals td.chars,#js-totals td{text-align:right}
+.meta th{color:#868e96;font-weight:normal}
+.legend label{display:inline-block;margin:0 .8em .3em 0;cursor:pointer}
+.swatch{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:-1px;border-radius:2px}
+.doc{border-top:1px solid #dee2e6;padding:.6em 0}
+.doc .src{font-family:monospace}.status{font-size:.8em;color:#868e96}
+.counts{color:#868e96;font-size:.85em;margin:.2em 0}
+.block{margin:.25em 0;padding-left:.5em;border-left:3px solid transparent}
+.block.kept{border-left-color:#2b8a3e}
+.block.removed del{text-decoration-thickness:1.5px}
+.why{font:11px monospace;color:#fff;padding:0 4px;border-radius:3px;white-space:nowrap}
+.failures li{font-family:monospace;font-size:.85em}
+.hidden{display:none}
+"""
+
+_JS = """
+(function () {
+  // Totals recomputed from the blocks on the page, so what is shown can be checked against the charts.
+  var blocks = document.querySelectorAll('.block.removed');
+  var byFamily = {};
+  blocks.forEach(function (b) {
+    var f = b.dataset.family, n = parseInt(b.dataset.chars, 10);
+    byFamily[f] = byFamily[f] || {blocks: 0, chars: 0};
+    byFamily[f].blocks += 1; byFamily[f].chars += n;
+  });
+  var body = document.querySelector('#js-totals tbody');
+  Object.keys(byFamily).sort().forEach(function (f) {
+    var tr = document.createElement('tr');
+    tr.dataset.family = f;
+    tr.innerHTML = '<td>' + f + '</td><td class="blocks">' + byFamily[f].blocks +
+      '</td><td class="chars">' + byFamily[f].chars + '</td>';
+    body.appendChild(tr);
+  });
+  document.getElementById('js-totals').dataset.ready = 'yes';
+  // The legend hides or shows the removed blocks of a family.
+  document.querySelectorAll('.legend input').forEach(function (box) {
+    box.addEventListener('change', function () {
+      document.querySelectorAll('.block.removed.fam-' + box.value).forEach(function (b) {
+        b.classList.toggle('hidden', !box.checked);
+      });
+    });
+  });
+  // The filter shows only the documents whose source contains the text typed.
+  var filter = document.getElementById('filter');
+  filter.addEventListener('input', function () {
+    var q = filter.value.toLowerCase();
+    document.querySelectorAll('.doc').forEach(function (d) {
+      d.classList.toggle('hidden', q && d.dataset.source.toLowerCase().indexOf(q) < 0);
+    });
+  });
+})();
+"""
+
+
+def render(data: ReportData) -> str:
+    """The report page as one HTML string (no external resources)."""
+    family_css = "".join(
+        f".fam-{f} .why,.why.fam-{f},.swatch.fam-{f}{{background:{c}}}.block.fam-{f}{{border-left-color:{c}}}"
+        f".block.fam-{f} del{{text-decoration-color:{c}}}"
+        for f, c in FAMILY_COLOURS.items()
+    )
+    used = [f for f in FAMILIES if data.by_family.get(f)]
+    legend = "".join(
+        f'<label><input type="checkbox" value="{_e(f)}" checked><span class="swatch fam-{_e(f)}"></span>{_e(f)}</label>'
+        for f in used
+    )
+    removed_chars = sum(data.by_family.values())
+    shown_note = (
+        f"the first {len(data.shown)} of {data.documents} documents are shown block by block"
+        if len(data.shown) < data.documents
+        else f"all {data.documents} documents are shown block by block"
+    )
+    failures = "".join(f"<li>{_e(d.source)}: {_e(d.error)}</li>" for d in data.failures)
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f"<title>cleaner report: {_e(data.title)}</title><style>{_CSS}{family_css}</style></head><body>"
+        f"<h1>What cleaner removed from {_e(data.title)}</h1>"
+        f'<p class="summary" id="summary" data-documents="{data.documents}" data-failed="{data.failed}" '
+        f'data-removed-blocks="{data.removed_blocks}" data-removed-chars="{removed_chars}" '
+        f'data-kept-chars="{data.kept_chars}"><span>{data.documents} documents ({data.empty} empty)</span>'
+        f"<span>{data.failed} failed</span><span>{data.removed_blocks:,} blocks removed</span>"
+        f"<span>{removed_chars:,} characters removed, {data.kept_chars:,} kept</span>"
+        f"<span>cleaner {_e(cleaner.__version__)}</span></p>"
+        + _bar_chart("by-family", _family_rows(data), "Removed characters by reason family")
+        + _bar_chart("by-site", _site_rows(data), "Removed characters by site (stacked by family)")
+        + "<h2>Totals</h2>"
+        + _totals_table(data)
+        + '<h2>Totals of the blocks shown below</h2><table id="js-totals"><thead><tr><th>family</th>'
+        "<th>removed blocks</th><th>removed characters</th></tr></thead><tbody></tbody></table>"
+        + f"<h2>Documents</h2><p>{shown_note}; hover a struck-through block for its reason and evidence.</p>"
+        + f'<div class="legend">{legend}</div><p><input id="filter" placeholder="filter by source" size="40"></p>'
+        + "".join(_document(doc, i) for i, doc in enumerate(data.shown))
+        + (f'<h2>Failed documents</h2><ul class="failures" id="failures">{failures}</ul>' if failures else "")
+        + f"<script>{_JS}</script></body></html>"
+    )
