@@ -43,6 +43,7 @@ bench: install
 eval: install
 	$(PY) -m bench.quality --data $(DEVDATA) --split test --train-split --extractors learned,ensemble,rules
 	$(PY) -m bench.learned_cv --data $(DEVDATA)
+	$(PY) -m bench.corpus_eval --data $(DEVDATA)
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache
