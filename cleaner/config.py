@@ -49,14 +49,15 @@ class Config:
     corpus_min_pages: int = 1
     corpus_min_words: int = 10
     # Guards per document (cleaner.guards): seconds one document may take before it is
-    # stopped and listed as a Timeout error, 0 for no limit. The slowest devdata page takes
-    # under 2 s with the default extractor (ensemble: about 3 s), so 10 s stops only a page
-    # that is stuck, not one that is merely large.
+    # stopped and listed as a Timeout error (times its size in MB for a document over 1
+    # MB), 0 for no limit. The slowest devdata page takes about 1 s with the default
+    # extractor and 2.6 s with the ensemble (a 1.7 MB page, on a busy 2-core machine), so
+    # 10 s stops a page that is stuck, not one that is merely large or unlucky.
     timeout: float = 10.0
     # MB a worker process may grow by while cleaning one document before it is stopped (a
     # MemoryError) and replaced, 0 for no limit. The largest page allowed (max_bytes, 20
-    # MB of HTML) needs well under 1 GB; 4 GB stops a runaway page long before it takes
-    # the machine's memory from the other workers.
+    # MB of HTML) grew a worker by about 620 MB; 4 GB stops a runaway page long before it
+    # takes the machine's memory from the other workers.
     max_memory: int = 4096
 
     def replace(self, **changes: Any) -> Config:

@@ -9,7 +9,8 @@ knows which document a worker is on and since when.
 Three guards, each turning a bad document into an error result of its own while the
 batch goes on:
 
-- **Time** (``Config.timeout`` seconds a document, 0 = off). Inside the worker an
+- **Time** (``Config.timeout`` seconds a document, more for a document over 1 MB:
+  :func:`time_limit`; 0 = off). Inside the worker an
   interval timer raises :class:`Timeout` in the document's code when its time is up:
   the pipeline turns it into an error result naming the stage it stopped in (decode,
   parse, extract), type ``Timeout``. Code stuck in C (a regex or a parser that does not
@@ -51,7 +52,7 @@ from typing import Any, Generic, TypeVar
 from cleaner.config import Config
 from cleaner.model import Document
 
-__all__ = ["HARD_KILL_GRACE", "Crashed", "SupervisedPool", "Timeout", "guarded", "set_memory_limit"]
+__all__ = ["HARD_KILL_GRACE", "Crashed", "SupervisedPool", "Timeout", "guarded", "set_memory_limit", "time_limit"]
 
 R = TypeVar("R")
 # crashed(document, error type, message, stage) -> the result of a document the guards stopped
@@ -61,14 +62,16 @@ Crashed = Callable[[Document, str, str, str], Any]
 # unwind: Python code stops within milliseconds of the timer, so a worker still busy
 # after 2 s is stuck in C code and will not stop; waiting longer only stalls the batch.
 HARD_KILL_GRACE = 2.0
+# Bytes of content a document may have for the plain time limit; see time_limit.
+_MB = 1_000_000
 # Seconds a stopping worker is given to exit on its own before it is killed: exiting
 # takes milliseconds; a worker that has not exited after 1 s is stuck.
 _JOIN_TIMEOUT = 1.0
 
 _MESSAGES = {
-    "Timeout": "took more than {limit:g} s; the document was stopped and the batch went on (raise it with --timeout)",
+    "Timeout": "took more than {limit:.3g} s; the document was stopped and the batch went on (raise it with --timeout)",
     "HardTimeout": (
-        "took more than {limit:g} s and did not stop when asked (stuck in C code): its worker was killed and "
+        "took more than {limit:.3g} s and did not stop when asked (stuck in C code): its worker was killed and "
         "replaced; raise the limit with --timeout if such pages are expected"
     ),
     "WorkerDied": (
@@ -84,6 +87,18 @@ _MESSAGES = {
 
 class Timeout(Exception):  # noqa: N818 - the error type users read in the errors file is "Timeout"
     """Raised inside a worker when the document it cleans runs past ``Config.timeout``."""
+
+
+def time_limit(doc: Document, config: Config) -> float:
+    """Seconds ``doc`` may take: ``config.timeout``, times its size in MB beyond the first MB.
+
+    Cleaning time grows with the page (about 0.6 s a MB on devdata pages and on a 20 MB
+    page alike), so a flat limit would stop large pages that are merely large: a 20 MB
+    page (the largest ``max_bytes`` lets through) gets 20 times the limit.
+    """
+    if config.timeout <= 0:
+        return 0.0
+    return config.timeout * max(1.0, len(doc.content) / _MB)
 
 
 def guarded(config: Config) -> bool:
@@ -133,10 +148,10 @@ def _error_of(result: Any) -> tuple[str | None, str | None]:
 class _Alarm:
     """The per-document timer of a worker: raises Timeout in the worker's main thread."""
 
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
+    def __init__(self, enabled: bool) -> None:
+        self.seconds = 0.0
         self.fired = False
-        if seconds > 0:
+        if enabled:
             signal.signal(signal.SIGALRM, self._ring)
 
     def _ring(self, signum: int, frame: object) -> None:
@@ -144,14 +159,15 @@ class _Alarm:
         raise Timeout(_MESSAGES["Timeout"].format(limit=self.seconds))
 
     @contextlib.contextmanager
-    def armed(self) -> Iterator[None]:
+    def armed(self, seconds: float) -> Iterator[None]:
         self.fired = False
-        if self.seconds > 0:
-            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        self.seconds = seconds
+        if seconds > 0:
+            signal.setitimer(signal.ITIMER_REAL, seconds)
         try:
             yield
         finally:
-            if self.seconds > 0:
+            if seconds > 0:
                 signal.setitimer(signal.ITIMER_REAL, 0)
 
 
@@ -168,7 +184,7 @@ def _worker_main(
         other.close()
     if config.max_memory > 0:
         set_memory_limit(config.max_memory)
-    alarm = _Alarm(config.timeout)
+    alarm = _Alarm(config.timeout > 0)
     while True:
         try:
             message = conn.recv()
@@ -204,10 +220,11 @@ def _run_one(
     damaged (a data structure left half-built), so it exits and a fresh fork replaces it.
     A Timeout that a library swallowed still fails the document.
     """
-    timeout = _MESSAGES["Timeout"].format(limit=config.timeout)
+    limit = time_limit(doc, config)
+    timeout = _MESSAGES["Timeout"].format(limit=limit)
     memory = _MESSAGES["MemoryError"].format(limit=config.max_memory)
     try:
-        with alarm.armed():
+        with alarm.armed(limit):
             result = task([doc], config)[0]
     except Timeout:
         return crashed(doc, "Timeout", timeout, "extract"), True
@@ -365,7 +382,7 @@ class SupervisedPool(Generic[R]):
         busy = [w for w in self._workers if w.entry is not None]
         timeout = None
         if self.config.timeout > 0 and busy:
-            first = min(w.since for w in busy) + self.config.timeout + HARD_KILL_GRACE
+            first = min(self._deadline(w) for w in busy)
             timeout = max(0.0, first - _now())
         waitables: list[Any] = [w.conn for w in busy] + [w.process.sentinel for w in self._workers]
         ready = set(connection.wait(waitables, timeout))
@@ -377,11 +394,15 @@ class SupervisedPool(Generic[R]):
         if self.config.timeout > 0:
             now = _now()
             for worker in list(self._workers):
-                if worker.entry is not None and now - worker.since > self.config.timeout + HARD_KILL_GRACE:
-                    self._fail_current(
-                        worker, state, "Timeout", _MESSAGES["HardTimeout"].format(limit=self.config.timeout)
-                    )
+                if worker.entry is not None and now > self._deadline(worker):
+                    limit = time_limit(worker.entry.docs[worker.next], self.config)
+                    self._fail_current(worker, state, "Timeout", _MESSAGES["HardTimeout"].format(limit=limit))
                     self._replace(worker, kill=True)
+
+    def _deadline(self, worker: _Worker) -> float:
+        """When the supervisor kills a busy worker: its document's limit plus the grace, from its start."""
+        assert worker.entry is not None
+        return worker.since + time_limit(worker.entry.docs[worker.next], self.config) + HARD_KILL_GRACE
 
     def _receive(self, worker: _Worker, state: _State) -> None:
         while worker.entry is not None:

@@ -41,7 +41,9 @@ __all__ = ["ReportData", "build_report", "is_explained_output", "render", "write
 DEFAULT_LIMIT = 500
 # Sites shown by name in the chart; the rest are summed into one bar.
 TOP_SITES = 25
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters an HTML page cannot hold (C0 controls; lone surrogates cannot even be saved
+# as UTF-8): shown as U+FFFD.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 # One colour per reason family (colour-blind-safe hues first, for the common families).
 FAMILY_COLOURS = {

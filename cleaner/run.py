@@ -31,6 +31,7 @@ import contextlib
 import dataclasses
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -85,6 +86,9 @@ CHECKPOINT_EVERY = 256
 # Settings a resumed run may change: the guards' limits (a run killed because a page
 # needed more time or memory is resumed with a higher limit).
 _GUARD_SETTINGS = ("timeout", "max_memory")
+# A UTF-16 surrogate on its own: JSON input can hold one ("\ud800"), UTF-8 output cannot;
+# records replace it with U+FFFD, as a decoder does with a byte it cannot read.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # Version of the checkpoint file layout; a different one is not resumed.
 _CHECKPOINT_VERSION = 1
 
@@ -226,10 +230,15 @@ def _outcome(result: Result, config: Config, as_line: bool) -> _Outcome:
         return _Outcome("error", None, None, result.error, reasons)
     try:
         record = result_record(result, config)
-        line = dumps(record) if as_line else None
+        line = dumps(record)
+        try:
+            line.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate (a JSONL "\ud800" escape) cannot be written as UTF-8
+            line = _LONE_SURROGATE.sub("\ufffd", line)
+            record = json.loads(line)
     except Exception as exc:  # noqa: BLE001 - one unserialisable record must not end the batch
         return _Outcome("error", None, None, ErrorInfo("write", type(exc).__name__, str(exc)), reasons)
-    return _Outcome(result.status, line, None if as_line else record, None, reasons)
+    return _Outcome(result.status, line if as_line else None, None if as_line else record, None, reasons)
 
 
 def _work_lines(docs: list[Document], config: Config) -> list[_Outcome]:

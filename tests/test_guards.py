@@ -22,7 +22,7 @@ import pytest
 
 from cleaner import pipeline
 from cleaner.config import Config
-from cleaner.guards import HARD_KILL_GRACE, SupervisedPool, Timeout, guarded, set_memory_limit
+from cleaner.guards import HARD_KILL_GRACE, SupervisedPool, Timeout, guarded, set_memory_limit, time_limit
 from cleaner.model import Document, ErrorInfo, Result, error_result
 from cleaner.run import clean_corpus, run_batch
 
@@ -45,8 +45,10 @@ def obey(docs: list[Document], config: Config) -> list[Any]:
     """Test task: do what the document's content says, then return its source."""
     out = []
     for doc in docs:
-        command = str(doc.content)
-        if command == "sleep":
+        command = str(doc.content).split(" ", 1)[0]  # a command may be padded to make a big document
+        if command == "nap":
+            time.sleep(1.5 * LIMIT)
+        elif command == "sleep":
             time.sleep(60)  # interrupted by the timer: an ordinary slow page
         elif command == "stuck":
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})  # what C code looks like to the timer
@@ -100,6 +102,15 @@ def test_a_slow_document_times_out_and_the_rest_follow_in_order(jobs: int) -> No
     assert "more than 1 s" in out[2][4] and "--timeout" in out[2][4]
     assert all(r[0] == "ok" for i, r in enumerate(out) if i != 2)
     assert pool.replaced == 1  # the worker that timed out was replaced
+
+
+def test_a_large_document_gets_more_time() -> None:
+    small, large = docs("nap", "nap " + "x" * 3_000_000)
+    assert time_limit(small, Config(timeout=2)) == 2 and time_limit(large, Config(timeout=2)) == pytest.approx(6, 0.01)
+    assert time_limit(large, Config(timeout=0)) == 0
+    out, _ = run_pool([small, large], Config(timeout=LIMIT), jobs=1)
+    assert out[0][:3] == ("error", small.source, "Timeout")  # 1.5 s past a 1 s limit
+    assert out[1][0] == "ok"  # the same 1.5 s is within the 3 s of a 3 MB document
 
 
 def test_a_document_stuck_in_c_code_is_killed_after_the_grace() -> None:
