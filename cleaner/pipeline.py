@@ -139,7 +139,10 @@ def sniff_input_type(content: str | bytes) -> InputType:
     head = head.lstrip("\ufeff \t\r\n").lower()
     if head.startswith(("<!doctype", "<html", "<?xml", "<head", "<body", "<!--", "<meta", "<div", "<p>", "<p ")):
         return "html"
-    return "html" if head.startswith("<") and "</" in str(content[:65536]) else "text"
+    if not head.startswith("<"):
+        return "text"
+    window = content[:65536]
+    return "html" if (b"</" if isinstance(window, bytes) else "</") in window else "text"
 
 
 def clean(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -10,9 +12,11 @@ from hypothesis import strategies as st
 from cleaner.blockfeatures import (
     ATTR_GROUPS,
     HTML_COLUMNS,
+    KEYWORDS,
     TEXT_COLUMNS,
     _token_bits,
     feature_names,
+    keyword_positions,
     page_matrix,
     run_ids,
     window_mean,
@@ -95,3 +99,29 @@ def test_text_lines_give_finite_rows_of_the_text_columns(texts: list[str]) -> No
     matrix = page_matrix(blocks, "en", html=False)
     assert matrix.shape == (len(blocks), len(TEXT_COLUMNS))
     assert np.isfinite(matrix).all()
+
+
+# Text made of the keywords' own pieces, digits, separators and word characters, so that
+# random strings hit word boundaries, dates, "ap"/"ago" inside words and at block starts.
+_KEYWORD_ALPHABET = st.sampled_from(
+    ["share", "shares", "ap", "ago", "agog", "1999", "2024", "19", "20", "12/05/2021", "3.4.21", "by", "cookie",
+     "sign up", "more", "log in", "x", "_", "é", " ", "\n", "-", ".", "/", "©", "7"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_KEYWORD_ALPHABET, max_size=30).map("".join))
+def test_fast_keyword_finders_match_the_keyword_patterns(text: str) -> None:
+    # The finders (str.find for word lists, rewritten patterns for \b-led ones) must find
+    # exactly where KEYWORDS's own patterns start a match: the model was trained on those.
+    for name, pattern in KEYWORDS.items():
+        expected = {m.start() for m in re.finditer(pattern, text, re.MULTILINE)}
+        found = set(keyword_positions(name)(text))
+        words = pattern.split("|")
+        if not re.search(r"[\\.^$*+?{}\[\]()]", pattern):
+            # A word list: every occurrence of every word is found, overlapping ones too
+            # (which re skips); a block holds the keyword either way.
+            assert expected <= found, name
+            assert all(any(text.startswith(w, i) for w in words) for i in found), name
+        else:
+            assert found == expected, name
