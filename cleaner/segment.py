@@ -108,6 +108,7 @@ MAX_ATTR_TOKENS = 64
 # that carry class/id tokens: enough to reach the container that names its role.
 NEAREST_LEVELS = 8
 _TOKEN_SPLIT = re.compile(r"[\s_\-:/.]+")
+_INNER_SEPARATOR = re.compile(r"[_\-:/.]")
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -162,7 +163,10 @@ def _value_tokens(value: str) -> tuple[str, ...]:
         lowered = value.lower()
         # Pure numbers (page-id-2430) say nothing about a block's role.
         found = [t for t in lowered.split() if not t.isdigit()]
-        found.extend(t for t in _TOKEN_SPLIT.split(lowered) if t and not t.isdigit())
+        if _INNER_SEPARATOR.search(lowered):
+            found.extend(t for t in _TOKEN_SPLIT.split(lowered) if t and not t.isdigit())
+        else:  # the finer split would give the same words again
+            found.extend(found)
         tokens = tuple(found)
         if len(_VALUE_TOKENS) >= _VALUE_CACHE_LIMIT:
             _VALUE_TOKENS.clear()
@@ -270,6 +274,8 @@ def segment_html(root: Any) -> list[Block]:
     links = 0
     skipping = 0
     walker = lxml.etree.iterwalk(start, events=("start", "end"))
+    # The checks before builder.add and builder.flush skip calls that would do nothing:
+    # most elements have no text of their own and most block boundaries close no text.
     for event, element in walker:
         tag = element.tag
         # lxml.html lower-cases tag names; comments and entities have non-string tags.
@@ -282,7 +288,8 @@ def segment_html(root: Any) -> list[Block]:
                 walker.skip_subtree()
                 continue
             if tag in BLOCK_TAGS:
-                builder.flush()
+                if builder.owner is not None:
+                    builder.flush()
                 block_tags.append(tag)
             path.append(tag)
             # Most elements have no attributes: skip the token work for them.
@@ -297,24 +304,26 @@ def segment_html(root: Any) -> list[Block]:
                 token_stack.append(_nearest_tokens(own_tokens))
             if tag == "a":
                 links += 1
-            owner = block_tags[-1] if block_tags else tag
-            builder.add(element.text or "", links > 0, owner, path, token_stack[-1])
-        else:
-            if skipping:
-                skipping -= 1
-                if skipping == 0:
-                    _add_tail(builder, element, links, block_tags, path, token_stack)
-                continue
-            if tag == "a":
-                links -= 1
-            if tag in BLOCK_TAGS:
-                builder.flush()
-                block_tags.pop()
-            path.pop()
-            token_stack.pop()
-            own_tokens.pop()
-            if element is not start:
+            text = element.text
+            if text:
+                builder.add(text, links > 0, block_tags[-1] if block_tags else tag, path, token_stack[-1])
+            continue
+        if skipping:
+            skipping -= 1
+            if skipping == 0:
                 _add_tail(builder, element, links, block_tags, path, token_stack)
+            continue
+        if tag == "a":
+            links -= 1
+        if tag in BLOCK_TAGS:
+            if builder.owner is not None:
+                builder.flush()
+            block_tags.pop()
+        path.pop()
+        token_stack.pop()
+        own_tokens.pop()
+        if element.tail and element is not start:
+            _add_tail(builder, element, links, block_tags, path, token_stack)
     builder.flush()
     return builder.blocks
 
