@@ -31,6 +31,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import write_section
 from bench.warcs import build_warc
 
 # Sampling period: a tenth of a second sees every phase of a run that lasts seconds or
@@ -51,7 +52,7 @@ class Measure:
 
 
 def _children(pid: int) -> list[int]:
-    found = []
+    found: list[int] = []
     try:
         for task in os.listdir(f"/proc/{pid}/task"):
             with open(f"/proc/{pid}/task/{task}/children") as handle:
@@ -151,15 +152,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pages", type=int, default=None, help="repeat only this many distinct pages")
     parser.add_argument("--trace", action="store_true", help="print memory over time (10 points a run)")
     parser.add_argument("--keep", type=Path, default=None, help="build the WARCs here and keep them")
+    parser.add_argument("--write", type=Path, help="record the table in this Markdown file (BENCHMARKS.md)")
     parser.add_argument("extra", nargs="*", help="more `cleaner clean` options (after --)")
     args = parser.parse_args(argv)
+    lines: list[str] = []
+
+    def emit(line: str) -> None:
+        """Print one line of the report and keep it for --write."""
+        print(line, flush=True)
+        lines.append(line)
+
     sizes = [int(x) for x in args.sizes.split(",")]
     work = args.keep or Path(tempfile.mkdtemp(prefix="cleaner-memory-"))
     work.mkdir(parents=True, exist_ok=True)
-    print(f"cleaner clean --jobs {args.jobs} --engine {args.engine} {' '.join(args.extra)} on {work}")
+    options = f"--jobs {args.jobs} --engine {args.engine} {' '.join(args.extra)}".strip()
+    emit(f"`cleaner clean {options}` on WARCs built from devdata pages")
+    emit("")
     header = "| WARC | responses | HTML MB | seconds | docs/s | peak PSS MB | peak RSS MB (sum) | max process MB |"
-    print(header)
-    print("|---" * (header.count("|") - 1) + "|")
+    emit(header)
+    emit("|---" * (header.count("|") - 1) + "|")
     for size in sizes:
         name = f"{size}MB.warc" + (".gz" if args.gzip else "")
         warc = work / name
@@ -175,11 +186,10 @@ def main(argv: list[str] | None = None) -> None:
             print(f"cleaner exited with {m.returncode} on {warc}", file=sys.stderr)
         with open(out, "rb") as handle:
             records = sum(1 for _ in handle)
-        print(
+        emit(
             f"| {warc.stat().st_size / 1e6:.0f} MB{' gz' if args.gzip else ''} | {records} | "
             f"{html / 1e6:.0f} | {m.seconds:.0f} | {records / m.seconds:.1f} | {m.peak_pss / 1e6:.0f} | "
-            f"{m.peak_rss / 1e6:.0f} | {m.peak_process / 1e6:.0f} |",
-            flush=True,
+            f"{m.peak_rss / 1e6:.0f} | {m.peak_process / 1e6:.0f} |"
         )
         if args.trace and m.samples:
             step = max(1, len(m.samples) // 10)
@@ -191,6 +201,8 @@ def main(argv: list[str] | None = None) -> None:
         out.unlink()
         if not args.keep:
             warc.unlink()
+    if args.write:
+        write_section(args.write, "memory", "\n".join(lines), argv)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ import filecmp
 import tempfile
 from pathlib import Path
 
+from bench import write_section
 from bench.memory import cleaner_command, run_measured
 from bench.warcs import build_warc
 
@@ -35,19 +36,28 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--gzip", action="store_true", help="one gzip member per record")
     parser.add_argument("--repeat", type=int, default=1, help="runs per setting, the fastest is kept")
     parser.add_argument("--ray", action="store_true", help="also run with --engine ray")
+    parser.add_argument("--write", type=Path, help="record the table in this Markdown file (BENCHMARKS.md)")
     parser.add_argument("extra", nargs="*", help="more `cleaner clean` options (after --)")
     args = parser.parse_args(argv)
+    lines: list[str] = []
+
+    def emit(line: str) -> None:
+        """Print one line of the report and keep it for --write."""
+        print(line, flush=True)
+        lines.append(line)
+
     jobs = [int(x) for x in args.jobs.split(",")]
     with tempfile.TemporaryDirectory(prefix="cleaner-scaling-") as tmp:
         work = Path(tmp)
         warc = work / ("pages.warc" + (".gz" if args.gzip else ""))
         responses, html = build_warc(args.data, warc, args.mb * 1_000_000, gz=args.gzip)
-        print(
+        emit(
             f"one WARC: {warc.stat().st_size / 1e6:.0f} MB on disk, {responses} HTML responses "
             f"({html / 1e6:.0f} MB of HTML); options: {' '.join(args.extra) or '(defaults)'}"
         )
-        print("| engine | jobs | seconds | docs/s | speed-up | CPU s | cores busy | same output |")
-        print("|---|---|---|---|---|---|---|---|")
+        emit("")
+        emit("| engine | jobs | seconds | docs/s | speed-up | CPU s | cores busy | same output |")
+        emit("|---|---|---|---|---|---|---|---|")
         runs = [("local", n) for n in jobs] + ([("ray", max(jobs))] if args.ray else [])
         first: tuple[Path, float] | None = None
         spread: list[str] = []
@@ -65,17 +75,20 @@ def main(argv: list[str] | None = None) -> None:
             if first is None:
                 first = (out, m.seconds)
             same = filecmp.cmp(first[0], out, shallow=False)
-            print(
+            emit(
                 f"| {engine} | {n} | {m.seconds:.1f} | {responses / m.seconds:.1f} | "
                 f"{first[1] / m.seconds:.2f}x | {m.cpu_seconds:.1f} | {m.cpu_seconds / m.seconds:.2f} | "
-                f"{'yes' if same else 'NO'} |",
-                flush=True,
+                f"{'yes' if same else 'NO'} |"
             )
             busy = sorted((m.process_cpu or {}).values(), reverse=True)
             spread.append(f"{engine} jobs {n}: " + ", ".join(f"{c:.1f}" for c in busy if c >= 0.5))
-        print("CPU seconds of each process of the tree, busiest first (those over 0.5 s):")
+        emit("")
+        emit("CPU seconds of each process of the tree, busiest first (those over 0.5 s):")
+        emit("")
         for line in spread:
-            print("  " + line)
+            emit("- " + line)
+    if args.write:
+        write_section(args.write, "scaling", "\n".join(lines), argv)
 
 
 if __name__ == "__main__":
