@@ -22,6 +22,7 @@ import hashlib
 import json
 import math
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -242,9 +243,27 @@ def fold(text: str) -> str:
     return normalize_space(text).casefold()
 
 
+# Typographic variants of one character: a title typed with straight quotes is the same
+# title as the page's curly-quoted heading (gold titles use either, even within a dataset).
+_TYPOGRAPHY = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u00ab": '"', "\u00bb": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+        "\u00ad": None,
+    }
+)  # fmt: skip
+
+
+def fold_title(text: str) -> str:
+    """Fold a title for comparison: case, white space, Unicode compatibility forms, quote and dash styles."""
+    return fold(unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY))
+
+
 def title_match(pred: str | None, gold: str) -> bool:
-    """Tell whether the titles are equal after case and white-space folding."""
-    return bool(pred) and fold(pred or "") == fold(gold)
+    """Tell whether the titles are equal after folding case, white space and typography (:func:`fold_title`)."""
+    return bool(pred) and fold_title(pred or "") == fold_title(gold)
 
 
 def date_match(pred: str | None, gold: str) -> bool:

@@ -1,40 +1,47 @@
-"""Document metadata from the page's own markup: title, author, date, site, description.
+"""Document metadata from the page's own markup and text.
 
-Every field is ``None`` when the page does not state it: nothing is guessed. ``sources``
-records where each field came from, for ``--explain``.
+:func:`html_metadata` reads, from a parsed HTML page: title, author, date, sitename,
+description, language, canonical url, categories, tags and licence. Every field is
+``None`` when the page does not state it: nothing is guessed. ``sources`` records where
+each field came from (``h1``, ``json-ld:author``, ``meta:og:site_name``, ``dateline+...``),
+for ``--explain``. The readers of the harder fields live in :mod:`cleaner.meta`.
 """
 
 from __future__ import annotations
 
-import copy
-import json
 import re
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
-_WHITESPACE = re.compile(r"\s+")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-# Separators sites put between a headline and their name in <title>: "Headline | Site".
-_TITLE_SEPARATORS = re.compile(r"\s+(?:[|·•»]|[-–—:])\s+")
+from cleaner.meta.author import find_author
+from cleaner.meta.date import find_date, htmldate_date, iso_date
+from cleaner.meta.page import ARTICLE_TYPES, PageMeta, clean_space
+from cleaner.meta.title import find_title, site_names
 
-META_FIELDS: dict[str, tuple[str, ...]] = {
-    "title": ("og:title", "twitter:title", "dc.title"),
-    "author": ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author"),
-    "date": (
-        "article:published_time",
-        "datepublished",
-        "date",
-        "dc.date",
-        "dc.date.issued",
-        "pubdate",
-        "publishdate",
-        "parsely-pub-date",
-        "sailthru.date",
-        "og:published_time",
-    ),
-    "sitename": ("og:site_name", "application-name"),
-    "description": ("description", "og:description", "twitter:description", "dc.description"),
-}
+# Every field html_metadata returns, in the order of the output record.
+HTML_FIELDS = (
+    "title",
+    "author",
+    "date",
+    "sitename",
+    "description",
+    "language",
+    "canonical_url",
+    "categories",
+    "tags",
+    "license",
+)
+SITENAME_META = ("og:site_name", "application-name", "apple-mobile-web-app-title", "twitter:site")
+DESCRIPTION_META = ("description", "og:description", "twitter:description", "dc.description", "dcterms.description")
+CATEGORY_META = ("article:section", "parsely-section", "category")
+TAG_META = ("article:tag", "parsely-tags", "news_keywords", "keywords")
+LICENSE_META = ("dc.rights", "dcterms.license", "dc.license", "license")
+# Categories and tags kept: some pages list hundreds of SEO keywords.
+MAX_TERMS = 20
+# A tag longer than this is a sentence that was put in a keyword field.
+MAX_TERM_CHARS = 60
+_LANG_ATTR = re.compile(r"^\s*([a-z]{2,3})(?:[-_][a-z0-9]+)*\s*$", re.IGNORECASE)
+_TERM_SEPARATORS = re.compile(r"\s*[,;|]\s*")
 
 
 def host_of(url: str | None) -> str | None:
@@ -50,154 +57,131 @@ def host_of(url: str | None) -> str | None:
     return host[4:] if host.startswith("www.") else host
 
 
-def _clean(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    text = _WHITESPACE.sub(" ", value).strip()
-    return text or None
+def publication_date(tree: Any, url: str | None) -> str | None:
+    """The publication date htmldate finds in ``tree`` (kept for callers of the old name)."""
+    return htmldate_date(tree, url)
 
 
-def iso_date(value: str | None) -> str | None:
-    """The ``YYYY-MM-DD`` at the start of an ISO-like date string, if it is a real date."""
-    if not value:
-        return None
-    match = _ISO_DATE.search(value)
-    if not match:
-        return None
-    year, month, day = (int(g) for g in match.groups())
-    # Years outside this range are typos or placeholders (0000-00-00), not publication dates.
-    if not (1990 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    return match.group(0)
-
-
-def _meta_values(tree: Any) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for meta in tree.iter("meta"):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
-        content = _clean(meta.get("content"))
-        if key and content and key not in values:
-            values[key] = content
-    return values
-
-
-def _json_ld(tree: Any) -> list[dict[str, Any]]:
-    objects: list[dict[str, Any]] = []
-    for script in tree.iter("script"):
-        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
-            continue
-        try:
-            data = json.loads(script.text)
-        except ValueError:
-            continue
-        stack = [data]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, dict):
-                objects.append(item)
-                if "@graph" in item:
-                    stack.append(item["@graph"])
-    return objects
-
-
-def _ld_author(value: Any) -> str | None:
-    if isinstance(value, str):
-        return _clean(value)
-    if isinstance(value, dict):
-        return _clean(value.get("name"))
-    if isinstance(value, list):
-        names = [n for n in (_ld_author(v) for v in value) if n]
-        return "; ".join(dict.fromkeys(names)) or None
+def declared_language(tree: Any) -> str | None:
+    """The language code of ``<html lang>`` (or ``xml:lang``, or a content-language meta), lower case."""
+    values = [tree.get("lang"), tree.get("xml:lang")]
+    values += [m.get("content") for m in tree.iter("meta") if (m.get("http-equiv") or "").lower() == "content-language"]
+    for value in values:
+        match = _LANG_ATTR.match((value or "").split(",")[0])
+        if match:
+            return match.group(1).lower()
     return None
 
 
-def _strip_site_suffix(title: str, sitename: str | None) -> str:
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) < 2:
-        return title
-    if sitename:
-        kept = [p for p in parts if p.strip().lower() != sitename.lower()]
-        if kept and len(kept) < len(parts):
-            return " - ".join(kept)
-    # Without a known site name, the longest part is the headline: site names are short.
-    return max(parts, key=len)
+def _first_meta(page: PageMeta, names: tuple[str, ...]) -> tuple[str | None, str | None]:
+    hit = page.first(*names)
+    return (hit[1], f"meta:{hit[0]}") if hit else (None, None)
 
 
-def publication_date(tree: Any, url: str | None) -> str | None:
-    """The publication date found by htmldate (markup, URL and visible date patterns), or None.
+def _ld_first(page: PageMeta, prop: str, types: frozenset[str] | None = None) -> Any:
+    return next(iter(page.ld_values(prop, types)), None)
 
-    Measured on the devdata pages with a gold date (andythefactory-news2023, 100 pages):
-    htmldate alone 0.89 same-day, cleaner's own JSON-LD/meta/<time> rules alone 0.81, and
-    htmldate as the last resort after them 0.87, the same as in any other order tried; it
-    costs about a millisecond a page, so it runs only when the cheap sources found nothing
-    (7 pages in 100 there). htmldate prunes the tree it reads, so it gets a copy; its
-    ``original_date`` asks for the publication, not the last-modified, date.
-    """
-    from htmldate import find_date
 
-    try:
-        found = find_date(copy.deepcopy(tree), url=url, original_date=True, extensive_search=False)
-    except Exception:  # noqa: BLE001 - a date is optional; a library failure must not fail the page
-        return None
-    return iso_date(found) if found else None
+def find_sitename(page: PageMeta) -> tuple[str | None, str | None]:
+    """The site's name: og:site_name and similar metas, else the JSON-LD publisher or WebSite name."""
+    value, source = _first_meta(page, SITENAME_META)
+    if value and not (source == "meta:twitter:site" and value.startswith("@")):
+        return value, source
+    publisher = _ld_first(page, "publisher", ARTICLE_TYPES)
+    if isinstance(publisher, dict) and clean_space(publisher.get("name")):
+        return clean_space(publisher.get("name")), "json-ld:publisher"
+    for obj in page.json_ld:
+        if obj.get("@type") == "WebSite" and clean_space(obj.get("name")):
+            return clean_space(obj.get("name")), "json-ld:WebSite"
+    return None, None
+
+
+def _terms(values: list[Any]) -> list[str]:
+    terms: dict[str, str] = {}
+    for value in values:
+        items = value if isinstance(value, list) else _TERM_SEPARATORS.split(value) if isinstance(value, str) else []
+        for item in items:
+            term = clean_space(item) if isinstance(item, str) else None
+            if term and len(term) <= MAX_TERM_CHARS and term.casefold() not in terms:
+                terms[term.casefold()] = term
+    return list(terms.values())[:MAX_TERMS]
+
+
+def find_terms(page: PageMeta, metas: tuple[str, ...], ld_prop: str) -> tuple[list[str] | None, str | None]:
+    """Categories or tags: every value of the first meta name present, else the JSON-LD property."""
+    for name in metas:
+        values = page.meta.get(name)
+        if values:
+            terms = _terms(list(values))
+            if terms:
+                return terms, f"meta:{name}"
+    values = list(page.ld_values(ld_prop, ARTICLE_TYPES))
+    terms = _terms(values[:1])
+    return (terms, f"json-ld:{ld_prop}") if terms else (None, None)
+
+
+def find_license(page: PageMeta) -> tuple[str | None, str | None]:
+    """The licence the page states: a ``rel="license"`` link, JSON-LD ``license``, or a rights meta."""
+    for link in page.tree.iter("a", "link"):
+        if "license" in (link.get("rel") or "").lower().split() and link.get("href"):
+            return _absolute(link.get("href"), page.url), "rel=license"
+    value = _ld_first(page, "license")
+    if isinstance(value, dict):
+        value = value.get("url") or value.get("@id") or value.get("name")
+    if isinstance(value, list) and value:
+        value = value[0] if isinstance(value[0], str) else None
+    if clean_space(value):
+        return clean_space(value), "json-ld:license"
+    return _first_meta(page, LICENSE_META)
+
+
+def find_canonical(page: PageMeta) -> tuple[str | None, str | None]:
+    """The ``<link rel="canonical">`` url (made absolute against the page url), else og:url."""
+    for link in page.tree.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and clean_space(link.get("href")):
+            return _absolute(link.get("href"), page.url), "link:canonical"
+    value, source = _first_meta(page, ("og:url",))
+    return (_absolute(value, page.url), source) if value else (None, None)
+
+
+def _absolute(href: str, base: str | None) -> str:
+    href = href.strip()
+    if base and not urlsplit(href).scheme:
+        try:
+            return urljoin(base, href)
+        except ValueError:
+            return href
+    return href
 
 
 def html_metadata(tree: Any, url: str | None) -> tuple[dict[str, Any], dict[str, str]]:
-    """Read title, author, date, sitename, description, language and canonical url.
+    """Read every field of :data:`HTML_FIELDS` from a parsed page; returns ``(fields, sources)``.
 
-    Returns the fields and, for each field found, the source it came from.
+    A field the page does not state is ``None`` and has no source. ``language`` here is
+    the page's declared one; :func:`cleaner.pipeline.gather_metadata` checks it against
+    the language of the text.
     """
-    meta = _meta_values(tree)
-    ld = _json_ld(tree)
-    fields: dict[str, Any] = {}
-    sources: dict[str, str] = {}
-
-    def first(name: str, candidates: list[tuple[str, Any]]) -> None:
-        for source, value in candidates:
-            if value:
-                fields[name] = value
-                sources[name] = source
-                return
-        fields[name] = None
-
-    first("sitename", [(f"meta:{k}", meta.get(k)) for k in META_FIELDS["sitename"]])
-    ld_headline = next((_clean(o.get("headline")) for o in ld if o.get("headline")), None)
-    h1 = next((_clean(el.text_content()) for el in tree.iter("h1")), None)
-    title_tag = next((_clean(el.text_content()) for el in tree.iter("title")), None)
-    stripped_title = _strip_site_suffix(title_tag, fields["sitename"]) if title_tag else None
-    og_title = next((meta[k] for k in META_FIELDS["title"] if k in meta), None)
-    candidates = [("json-ld:headline", ld_headline), ("meta:og:title", og_title), ("h1", h1), ("title", stripped_title)]
-    fields["title"] = None
-    # Prefer a candidate another source agrees with (case-folded), then the first found.
-    folded = [(s, v, v.casefold()) for s, v in candidates if v]
-    for source, value, key in folded:
-        if sum(1 for _, _, other in folded if other == key) > 1:
-            fields["title"], sources["title"] = value, source
-            break
-    else:
-        first("title", [(s, v) for s, v, _ in folded])
-
-    ld_author = next((_ld_author(o.get("author")) for o in ld if o.get("author")), None)
-    first("author", [("json-ld:author", ld_author), *[(f"meta:{k}", meta.get(k)) for k in META_FIELDS["author"]]])
-    ld_date = next((iso_date(str(o.get("datePublished"))) for o in ld if o.get("datePublished")), None)
-    time_date = next((iso_date(el.get("datetime")) for el in tree.iter("time") if el.get("datetime")), None)
-    first(
-        "date",
-        [("json-ld:datePublished", ld_date)]
-        + [(f"meta:{k}", iso_date(meta.get(k))) for k in META_FIELDS["date"]]
-        + [("time", time_date)],
-    )
-    if fields.get("date") is None:
-        first("date", [("htmldate", publication_date(tree, url))])
-    first("description", [(f"meta:{k}", meta.get(k)) for k in META_FIELDS["description"]])
-    lang = tree.get("lang") or tree.get("xml:lang")
-    fields["language"] = lang.split("-")[0].split("_")[0].strip().lower() or None if lang else None
-    if fields["language"]:
-        sources["language"] = "html:lang"
-    canonical = next(
-        (link.get("href") for link in tree.iter("link") if (link.get("rel") or "").lower() == "canonical"), None
-    )
-    fields["canonical_url"] = _clean(canonical)
+    page = PageMeta.read(tree, url)
+    found: dict[str, tuple[Any, str | None]] = {}
+    sitename, sitename_source = find_sitename(page)
+    found["sitename"] = (sitename, sitename_source)
+    host = host_of(url)
+    title, title_source, headline = find_title(page, sitename, host)
+    found["title"] = (title, title_source)
+    if headline is None:
+        headline = next(tree.iter("h1"), None)
+    found["author"] = find_author(page, site_names(page, sitename, host), headline)
+    found["date"] = find_date(page, headline)
+    found["description"] = _first_meta(page, DESCRIPTION_META)
+    language = declared_language(tree)
+    found["language"] = (language, "html:lang" if language else None)
+    found["canonical_url"] = find_canonical(page)
+    found["categories"] = find_terms(page, CATEGORY_META, "articleSection")
+    found["tags"] = find_terms(page, TAG_META, "keywords")
+    found["license"] = find_license(page)
+    fields = {name: found[name][0] or None for name in HTML_FIELDS}
+    sources = {name: str(found[name][1]) for name in HTML_FIELDS if fields[name] is not None and found[name][1]}
     return fields, sources
+
+
+__all__ = ["HTML_FIELDS", "html_metadata", "host_of", "iso_date", "publication_date", "declared_language"]

@@ -16,11 +16,21 @@ def test_title_prefers_agreeing_sources_over_a_title_tag_with_site_suffix():
     assert fields["sitename"] == "Middle East Eye" and sources["sitename"] == "meta:og:site_name"
 
 
-def test_title_tag_alone_loses_its_site_suffix():
+def test_title_tag_alone_loses_its_site_suffix_when_the_url_names_the_site():
+    fields, sources = meta_of(
+        "<html><head><title>Rain in Spain - Weather Site</title></head><body><p>x</p></body></html>",
+        url="https://www.weathersite.com/news/rain-in-spain",
+    )
+    assert fields["title"] == "Rain in Spain" and sources["title"] == "title"
+
+
+def test_title_tag_keeps_a_suffix_that_is_not_known_to_be_the_site():
+    # Without a url or a site name, " - Weather Site" could as well be part of the headline
+    # ("Spider-Man - Far From Home"): the title is kept as the page states it, not guessed at.
     fields, sources = meta_of(
         "<html><head><title>Rain in Spain - Weather Site</title></head><body><p>x</p></body></html>"
     )
-    assert fields["title"] == "Rain in Spain" and sources["title"] == "title"
+    assert fields["title"] == "Rain in Spain - Weather Site" and sources["title"] == "title"
 
 
 def test_json_ld_author_list_and_date():
@@ -46,7 +56,7 @@ def test_meta_date_time_element_language_and_canonical():
 
 def test_date_from_the_url_when_the_markup_has_none():
     fields, sources = meta_of("<html><body><p>x</p></body></html>", url="https://news.example/2019/05/17/flood-report")
-    assert fields["date"] == "2019-05-17" and sources["date"] == "htmldate"
+    assert fields["date"] == "2019-05-17" and sources["date"] == "url"
 
 
 def test_json_ld_date_wins_over_a_different_visible_date():

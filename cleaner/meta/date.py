@@ -1,0 +1,236 @@
+"""The article's date, as ISO ``YYYY-MM-DD``: the dateline the page shows, checked against its markup.
+
+Sources, each read by a small function:
+
+- the *markup*: JSON-LD ``datePublished``/``dateModified`` (article objects before
+  others: a page's embedded video has its own dates), ``<meta>`` tags
+  (``article:published_time``, Dublin Core, Parse.ly...), ``<time datetime>``;
+- the *url*: ``/2023/12/20/``, ``/2023-12-20-``, ``/20231220/``;
+- the *dateline*: the first date written near the headline ("Dec. 12, 2023",
+  "17 December 2023", "2023-12-17");
+- *htmldate*, the library, as the last resort (it reads many more patterns).
+
+The date is the publication date when the page shows it next to the headline or nothing
+is shown there; when the page shows only its last update there ("Updated Dec. 23,
+2023"), readers (and the people who label pages) take that as the article's date, so it
+is taken, but only when the markup declares it as the modification date: a date written
+near the headline and declared nowhere may be any date of the story ("On March 3...").
+Measured on andythefactory-news2023 (100 news pages, gold dates by people), split by site
+into halves: these rules 0.909 / 0.933 same-day, htmldate alone 0.891 / 0.889, markup
+then htmldate 0.855 / 0.889. Dates are taken as written, in the publisher's time
+zone: converting "2023-12-25T22:03Z" to another zone would guess where the reader is.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from datetime import date
+from typing import Any
+
+from cleaner.meta.page import ARTICLE_TYPES, PageMeta, visible_text
+
+# Years outside this range are typos or placeholders (0000-00-00), not web publication dates.
+MIN_YEAR, MAX_YEAR = 1990, 2100
+# Characters of visible text after the headline's start searched for a dateline: the
+# standfirst, byline and date fit in 600 characters on the news pages looked at; further
+# down, dates are in the article's text.
+DATELINE_AFTER = 600
+# ...and before it: some pages put the date above the headline, with the section name.
+DATELINE_BEFORE = 150
+
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_MONTH = (
+    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+# "December 14, 2023", "Dec. 14 2023", "14 December 2023", "14th Dec, 2023", "2023-12-14",
+# "14.12.2023", "2023/12/14". US "12/14/2023" is left out: "03/04/2023" is ambiguous.
+_TEXT_DATES = [
+    re.compile(rf"\b{_MONTH}\.?\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
+    re.compile(rf"\b{_DAY}\.?\s+(?:of\s+)?{_MONTH}\.?,?\s+{_YEAR}\b", re.IGNORECASE),
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)[-/](?P<month>[01]?\d)[-/](?P<day>[0-3]?\d)\b"),
+    re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b"),
+]
+# A date in the url path: /2023/12/20/, /2023-12-20-, /20231220/ (a compact one only
+# between separators, so an id like 231218130031 is not read as one).
+_URL_DATES = [
+    re.compile(r"/(?P<year>(?:19|20)\d\d)/(?P<month>[01]?\d)/(?P<day>[0-3]?\d)(?:/|$|[-_.])"),
+    re.compile(r"[/_-](?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?:[/_.-]|$)"),
+    re.compile(r"/(?P<year>(?:19|20)\d\d)(?P<month>[01]\d)(?P<day>[0-3]\d)(?:/|$)"),
+]
+
+# <meta> names of the publication date, in order of trust.
+PUBLISHED_META = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "article:publicationdate",
+    "publication_date",
+    "publish-date",
+    "publishdate",
+    "pubdate",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "citation_publication_date",
+    "citation_date",
+    "date",
+)
+MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified")
+
+
+def make_date(year: int | str, month: int | str, day: int | str) -> str | None:
+    """``YYYY-MM-DD`` when the parts make a real date in the accepted years, else None."""
+    try:
+        value = date(int(year), _month_number(month), int(day))
+    except (ValueError, KeyError):
+        return None
+    return value.isoformat() if MIN_YEAR <= value.year <= MAX_YEAR else None
+
+
+def _month_number(month: int | str) -> int:
+    if isinstance(month, int) or str(month).isdigit():
+        return int(month)
+    return _MONTHS[str(month)[:3].lower()]
+
+
+def iso_date(value: Any) -> str | None:
+    """The first ``YYYY-MM-DD`` in an ISO-like string (time and zone ignored), if it is a real date."""
+    if not isinstance(value, str):
+        return None
+    match = _ISO.search(value)
+    return make_date(*match.groups()) if match else None
+
+
+def text_dates(text: str) -> list[str]:
+    """The dates written in ``text`` (English month names or numeric), in the order they appear."""
+    found: list[tuple[int, str]] = []
+    for pattern in _TEXT_DATES:
+        for match in pattern.finditer(text):
+            value = make_date(match["year"], match["month"], match["day"])
+            if value:
+                found.append((match.start(), value))
+    return [value for _, value in sorted(found)]
+
+
+def url_date(url: str | None) -> str | None:
+    """The date in a url's path (``/2023/12/20/slug``), if it has a full one."""
+    if not url:
+        return None
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    for pattern in _URL_DATES:
+        match = pattern.search(path)
+        if match:
+            found = make_date(match["year"], match["month"], match["day"])
+            if found:
+                return found
+    return None
+
+
+def markup_dates(page: PageMeta) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
+    """The publication and modification dates the markup declares, each as ``(date, source)``."""
+    published = _ld_date(page, "datePublished") or _ld_date(page, "dateCreated")
+    modified = _ld_date(page, "dateModified")
+    if published is None:
+        published = _meta_date(page, PUBLISHED_META)
+    if modified is None:
+        modified = _meta_date(page, MODIFIED_META)
+    if published is None:
+        published = _time_date(page.tree)
+    return published, modified
+
+
+def _ld_date(page: PageMeta, prop: str) -> tuple[str, str] | None:
+    for types in (ARTICLE_TYPES, None):
+        for value in page.ld_values(prop, types):
+            found = iso_date(value)
+            if found:
+                return found, f"json-ld:{prop}"
+    return None
+
+
+def _meta_date(page: PageMeta, names: tuple[str, ...]) -> tuple[str, str] | None:
+    for name in names:
+        for value in page.meta.get(name, ()):
+            found = iso_date(value)
+            if found:
+                return found, f"meta:{name}"
+    return None
+
+
+def _time_date(tree: Any) -> tuple[str, str] | None:
+    """``<time datetime>``: one marked as the publication date (itemprop, pubdate) first."""
+    first = None
+    for element in tree.iter("time"):
+        found = iso_date(element.get("datetime"))
+        if not found:
+            continue
+        marks = " ".join(filter(None, (element.get("itemprop"), element.get("class")))).lower()
+        if "datepublished" in marks or "publish" in marks or element.get("pubdate") is not None:
+            return found, "time"
+        first = first or found
+    return (first, "time") if first else None
+
+
+def datelines(tree: Any, headline: Any | None) -> list[str]:
+    """The dates written just before or after the headline element, in page order."""
+    if headline is None:
+        return []
+    body = next(tree.iter("body"), None)
+    title_text = " ".join(visible_text(headline).split())
+    if body is None or not title_text:
+        return []
+    # The text around the headline: its ancestors up to one holding enough text after it.
+    container = headline
+    text = title_text
+    while container.getparent() is not None and container is not body:
+        container = container.getparent()
+        text = " ".join(visible_text(container).split())
+        if len(text) - max(text.find(title_text), 0) > DATELINE_AFTER + len(title_text):
+            break
+    at = max(text.find(title_text), 0)
+    return text_dates(text[max(0, at - DATELINE_BEFORE) : at + len(title_text) + DATELINE_AFTER])
+
+
+def htmldate_date(tree: Any, url: str | None) -> str | None:
+    """The publication date htmldate finds (markup, url and visible patterns), or None.
+
+    htmldate prunes the tree it reads, so it gets a copy; ``original_date`` asks for the
+    publication, not the last-modified, date. About a millisecond a page: it runs only
+    when nothing else found a date.
+    """
+    from htmldate import find_date
+
+    try:
+        found = find_date(copy.deepcopy(tree), url=url, original_date=True, extensive_search=False)
+    except Exception:  # noqa: BLE001 - a date is optional; a library failure must not fail the page
+        return None
+    return iso_date(found) if found else None
+
+
+def find_date(page: PageMeta, headline: Any | None) -> tuple[str | None, str | None]:
+    """The article's date and its source, or ``(None, None)``; see the module docstring."""
+    published, modified = markup_dates(page)
+    from_url = url_date(page.url)
+    shown = datelines(page.tree, headline)
+    if shown:
+        # The publication date when the page shows it, else the update it shows instead.
+        for candidate in (published, (from_url, "url") if from_url else None, modified):
+            if candidate and candidate[0] in shown:
+                return candidate[0], "dateline+" + candidate[1]
+    if published:
+        return published
+    if from_url:
+        return from_url, "url"
+    found = htmldate_date(page.tree, page.url)
+    return (found, "htmldate") if found else (None, None)

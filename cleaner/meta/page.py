@@ -1,0 +1,170 @@
+"""The parts of a page every metadata reader looks at, read once per page.
+
+:class:`PageMeta` holds the ``<meta>`` tags (every value of a repeated name, in page
+order), the JSON-LD objects (``@graph`` and lists flattened), the url and the tree.
+:func:`visible_text` reads an element as a reader sees it (no script or style);
+:func:`key` folds a string for comparisons between sources.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import lxml.etree
+
+_WHITESPACE = re.compile(r"\s+")
+_WORDS = re.compile(r"\w+")
+# Text inside these elements is never shown to a reader.
+_HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "button"})
+# A JSON-LD block larger than this is a data dump (product catalogues, whole feeds), not
+# the description of one page; parsing it would cost more than the page itself.
+MAX_JSON_LD_CHARS = 500_000
+# JSON-LD nests objects; pages seen nest four or five levels. Deeper is a data dump.
+MAX_JSON_LD_DEPTH = 8
+# Some sites wrap the JSON in an HTML comment or CDATA section.
+_JSON_WRAPPER = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$")
+
+
+def clean_space(value: Any) -> str | None:
+    """``value`` with entities decoded and runs of white space made one space; None if empty or not a string."""
+    if not isinstance(value, str):
+        return None
+    if "&" in value:  # some CMSs escape twice: "&amp;reg;" arrives as "&reg;" after parsing
+        value = html.unescape(value)
+    text = _WHITESPACE.sub(" ", value.replace("\u00ad", "")).strip()
+    return text or None
+
+
+def key(value: str | None) -> str:
+    """A comparison key: NFKC, case-folded, only the words (punctuation, quotes, dashes dropped)."""
+    if not value:
+        return ""
+    return " ".join(_WORDS.findall(unicodedata.normalize("NFKC", value).casefold()))
+
+
+def squash(value: str | None) -> str:
+    """The letters and digits of ``value``, case-folded, nothing else (``Walmart.com`` -> ``walmartcom``)."""
+    return "".join(_WORDS.findall(key(value))).replace("_", "")
+
+
+def visible_text(element: Any) -> str:
+    """The text of ``element`` as shown: script, style and similar content left out."""
+    parts: list[str] = []
+    walker = lxml.etree.iterwalk(element, events=("start", "end"))
+    for event, node in walker:
+        hidden = not isinstance(node.tag, str) or node.tag in _HIDDEN_TAGS
+        if event == "start":
+            if hidden:
+                walker.skip_subtree()
+            elif node.text:
+                parts.append(node.text)
+            if node.tag == "br":
+                parts.append(" ")
+        elif node is not element and node.tail:
+            parts.append(node.tail)
+    return "".join(parts)
+
+
+@dataclass(slots=True)
+class PageMeta:
+    """The metadata-bearing parts of one parsed page."""
+
+    tree: Any
+    url: str | None
+    meta: dict[str, list[str]] = field(default_factory=dict)
+    json_ld: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, tree: Any, url: str | None) -> PageMeta:
+        """Collect the ``<meta>`` tags and JSON-LD objects of ``tree``."""
+        page = cls(tree=tree, url=url)
+        for meta in tree.iter("meta"):
+            name = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+            content = clean_space(meta.get("content"))
+            if name and content:
+                page.meta.setdefault(name, []).append(content)
+        for script in tree.iter("script"):
+            if (script.get("type") or "").strip().lower() == "application/ld+json" and script.text:
+                page.json_ld.extend(_json_ld_objects(script.text))
+        return page
+
+    def first(self, *names: str) -> tuple[str, str] | None:
+        """The first ``<meta>`` value among ``names`` (in that order of preference), with its name."""
+        for name in names:
+            values = self.meta.get(name)
+            if values:
+                return name, values[0]
+        return None
+
+    def ld_values(self, prop: str, types: frozenset[str] | None = None) -> Iterator[Any]:
+        """The values of ``prop`` in the JSON-LD objects (only objects of ``types`` when given)."""
+        for obj in self.json_ld:
+            if prop in obj and (types is None or ld_types(obj) & types):
+                yield obj[prop]
+
+
+def ld_types(obj: dict[str, Any]) -> set[str]:
+    """The ``@type`` names of a JSON-LD object (a string or a list of strings)."""
+    value = obj.get("@type")
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, list):
+        return {v for v in value if isinstance(v, str)}
+    return set()
+
+
+def _json_ld_objects(text: str) -> list[dict[str, Any]]:
+    """Every object of one JSON-LD script, nested ones included; [] when it is not valid JSON."""
+    if len(text) > MAX_JSON_LD_CHARS:
+        return []
+    try:
+        data = json.loads(_JSON_WRAPPER.sub("", text), strict=False)  # strict=False: raw newlines in strings
+    except ValueError:
+        return []
+    objects: list[dict[str, Any]] = []
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_JSON_LD_DEPTH:
+            continue
+        if isinstance(item, list):
+            stack.extend((x, depth + 1) for x in reversed(item))
+        elif isinstance(item, dict):
+            objects.append(item)
+            for name in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement"):
+                if isinstance(item.get(name), (list, dict)):
+                    stack.append((item[name], depth + 1))
+    return objects
+
+
+# schema.org types whose headline, author and dates are the page's own (not those of a
+# site, an organisation, a video embedded in it or a list of other articles).
+ARTICLE_TYPES: frozenset[str] = frozenset(
+    {
+        "Article",
+        "NewsArticle",
+        "ReportageNewsArticle",
+        "AnalysisNewsArticle",
+        "OpinionNewsArticle",
+        "ReviewNewsArticle",
+        "BackgroundNewsArticle",
+        "AskPublicNewsArticle",
+        "BlogPosting",
+        "LiveBlogPosting",
+        "SocialMediaPosting",
+        "DiscussionForumPosting",
+        "ScholarlyArticle",
+        "TechArticle",
+        "Report",
+        "Review",
+        "Recipe",
+        "HowTo",
+        "CreativeWork",
+    }
+)

@@ -1,0 +1,261 @@
+"""The page's headline: a visible heading the page's declared titles agree with.
+
+A page declares its title several times (``og:title``, ``twitter:title``, JSON-LD
+``headline``, ``<title>``, Dublin Core), often with the site's name or a section label
+around it ("Headline | Site", "Opinion | Headline"), and shows it once as a heading. The
+heading is what readers (and people labelling pages) call the title, so the reader looks
+for a visible ``h1`` (then ``h2``, ``h3``) whose words equal one of the declared titles or
+a run of its " | "/" - "-separated segments. Without such a heading the declared titles
+are stripped of the segments that name the site and the one they agree on is taken.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+from urllib.parse import urlsplit
+
+from cleaner.meta.page import PageMeta, clean_space, key, squash, visible_text
+
+# Headings are tried level by level: the article's title is an h1 on most pages, an h2 or
+# h3 on pages whose h1 is the site's logo.
+HEADING_TAGS = ("h1", "h2", "h3")
+# Headings looked at per level: listing pages have hundreds of h3; the headline is among
+# the first few of its level on every page seen.
+MAX_HEADINGS = 40
+# A "heading" longer than this is a block of text styled as one, not a headline.
+MAX_TITLE_CHARS = 300
+# Segments of a declared title: " | ", " - ", " – ", " — ", " · ", " • ", " » ", " :: ",
+# " / " and, for matching only, ": " (a colon also joins a headline's two halves).
+_STRIP_SEPARATORS = re.compile(r"\s*\|\s*|\s+[-–—·•»›~/\\]\s+|\s+::\s+")
+_MATCH_SEPARATORS = re.compile(r"\s*\|\s*|\s+[-–—·•»›~/\\]\s+|\s+::\s+|:\s+")
+# More segments than this is a keyword list, not "Headline | Section | Site".
+MAX_SEGMENTS = 8
+# Characters decorating the ends of a heading: permalink marks ("¶", "#", "§"), icons.
+_DECORATION = "¶#§*|•·"
+# A site-name segment is short: "The Motley Fool", "Walmart.com". A longer end segment
+# containing the site's name ("Reviews of the best walmart deals") is part of the headline.
+MAX_SITE_WORDS = 5
+# A heading covering less than this share of the declared title it matches is a label
+# ("Opinion" in "Opinion | Headline"); it is taken only when no longer heading agrees.
+MIN_COVERAGE = 0.3
+# Share of an h1's words that must be in the declared titles for it to be the headline when
+# no heading equals them: half (tried 0.2 to 0.6 on half the devdata sites; 0.5 was best,
+# lower takes logos and taglines, higher misses reworded headlines).
+MIN_SHARED_WORDS = 0.5
+# Paths of a home page: the root and its index files.
+_HOME_PATHS = frozenset({"", "index.html", "index.htm", "index.php", "home"})
+# Share of a leading segment the site's name must cover to be stripped as the site's name.
+SITE_SHARE = 0.6
+
+
+def clean_heading(text: str | None) -> str | None:
+    """A heading's text without white-space runs and the decorations at its ends."""
+    value = clean_space(text)
+    if not value:
+        return None
+    start, end = 0, len(value)
+    while start < end and (value[start] in _DECORATION or unicodedata.category(value[start]) in ("So", "Cn")):
+        start += 1
+    while end > start and (value[end - 1] in _DECORATION or unicodedata.category(value[end - 1]) in ("So", "Cn")):
+        end -= 1
+    return value[start:end].strip() or None
+
+
+def declared_titles(page: PageMeta) -> list[tuple[str, str]]:
+    """The titles the page declares, as ``(source, text)``, in order of trust."""
+    found: list[tuple[str, str]] = []
+    for name in ("og:title", "twitter:title"):
+        hit = page.first(name)
+        if hit:
+            found.append((f"meta:{name}", hit[1]))
+    for value in page.ld_values("headline"):
+        text = clean_space(value)
+        if text:
+            found.append(("json-ld:headline", text))
+            break
+    title_el = next(page.tree.iter("title"), None)
+    title = clean_space(title_el.text_content()) if title_el is not None else None
+    if title:
+        found.append(("title", title))
+    for name in ("dc.title", "dcterms.title", "parsely-title", "sailthru.title", "headline"):
+        hit = page.first(name)
+        if hit:
+            found.append((f"meta:{name}", hit[1]))
+    return [(s, t) for s, t in found if len(t) <= MAX_TITLE_CHARS * 2]
+
+
+def segments(text: str, pattern: re.Pattern[str] = _MATCH_SEPARATORS) -> list[str]:
+    """``text`` cut at its separators; the whole text alone when it has too many."""
+    parts = [p for p in pattern.split(text) if p.strip()]
+    return parts if 1 < len(parts) <= MAX_SEGMENTS else [text]
+
+
+def _run_keys(text: str) -> tuple[set[str], set[str]]:
+    """The keys of the runs of consecutive segments of ``text``: (from its start, elsewhere).
+
+    A heading equal to a run from the start ("Headline" in "Headline | Site") is the
+    usual case; a run elsewhere ("Site | Headline", a section name) is weaker evidence.
+    """
+    parts = segments(text)
+    leading = {key(text)}
+    inner: set[str] = set()
+    for i in range(len(parts)):
+        for j in range(i + 1, len(parts) + 1):
+            (leading if i == 0 else inner).add(key(" ".join(parts[i:j])))
+    leading.discard("")
+    inner.discard("")
+    return leading, inner - leading
+
+
+def headings(tree: Any, tag: str) -> list[tuple[Any, str]]:
+    """The first headings of one level with their cleaned text, in page order."""
+    found = []
+    for element in tree.iter(tag):
+        text = clean_heading(visible_text(element))
+        if text and len(text) <= MAX_TITLE_CHARS:
+            found.append((element, text))
+            if len(found) >= MAX_HEADINGS:
+                break
+    return found
+
+
+def site_names(page: PageMeta, sitename: str | None, host: str | None) -> set[str]:
+    """Squashed names the site goes by: its declared name and its host's labels."""
+    names = {squash(sitename)} if sitename else set()
+    if host:
+        labels = host.split(".")
+        names.add(squash(host))
+        names.update(squash(label) for label in labels[:-1] if len(label) >= 3 and label not in ("www", "com", "co"))
+    names.discard("")
+    return names
+
+
+def is_site_segment(segment: str, names: set[str], *, leading: bool = False) -> bool:
+    """Tell whether a title segment names the site ("The Motley Fool" on fool.com, "Walmart.com").
+
+    A trailing segment only has to contain one of the names; a leading one must be mostly
+    the name, since headlines often start with the brand they are about ("Gymshark
+    Arrival T-Shirt - Black" on gymshark.com).
+    """
+    if len(segment.split()) > MAX_SITE_WORDS:
+        return False
+    squashed = squash(segment)
+    if not squashed:
+        return True  # nothing but punctuation or an icon
+    for name in names:
+        if squashed == name:
+            return True
+        # Names shorter than 4 letters ("ign", "ap") match too many words to be trusted inside a segment.
+        if len(name) < 4:
+            continue
+        if squashed in name:
+            return True
+        # Leading: the name covers at least 60% of the segment ("The Verge" is 8 letters, "verge" 5).
+        if name in squashed and (not leading or len(name) >= SITE_SHARE * len(squashed)):
+            return True
+    return False
+
+
+def strip_site(title: str, names: set[str], *, home: bool = False) -> str:
+    """``title`` without the segments at its ends that name the site.
+
+    On a site's home page a leading name is kept: "Brand | What we do" is how the home
+    page names itself, where "Site | Headline" on an article page is a prefix.
+    """
+    parts = segments(title, _STRIP_SEPARATORS)
+    count = len(parts)
+    while len(parts) > 1 and is_site_segment(parts[-1], names):
+        parts.pop()
+    while not home and len(parts) > 1 and is_site_segment(parts[0], names, leading=True):
+        parts.pop(0)
+    return title if len(parts) == count else _rejoin(title, parts)
+
+
+def _rejoin(title: str, parts: list[str]) -> str:
+    """The span of ``title`` from the first to the last of ``parts`` (keeps its own separators)."""
+    start = title.find(parts[0])
+    end = title.rfind(parts[-1])
+    if start < 0 or end < 0 or end < start:
+        return " - ".join(parts)
+    return title[start : end + len(parts[-1])].strip()
+
+
+def _tokens(text: str) -> set[str]:
+    return set(key(text).split())
+
+
+def similar_h1(tree: Any, declared: list[tuple[str, str]]) -> tuple[str, Any] | None:
+    """The ``h1`` sharing the most of its words with the declared titles, if half of them or more.
+
+    A page's heading and its declared title often say the same in other words ("Online
+    Graphic Design Course" and "Graphic Design Course Online | School"); the heading is
+    what the page shows, so it is the title.
+    """
+    words = set().union(*(_tokens(text) for _, text in declared)) if declared else set()
+    best: tuple[float, str, Any] | None = None
+    for element, text in headings(tree, "h1"):
+        tokens = _tokens(text)
+        if tokens:
+            share = len(tokens & words) / len(tokens)
+            if share >= MIN_SHARED_WORDS and (best is None or share > best[0]):
+                best = (share, text, element)
+    return (best[1], best[2]) if best else None
+
+
+def is_home_page(url: str | None) -> bool:
+    """Tell whether ``url`` is a site's home page (no path beyond ``/`` or an index file)."""
+    if not url:
+        return False
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return False
+    return path.strip("/").lower() in _HOME_PATHS
+
+
+def find_title(page: PageMeta, sitename: str | None, host: str | None) -> tuple[str | None, str | None, Any]:
+    """The headline, its source (``h1``, ``meta:og:title``...) and its heading element.
+
+    ``(None, None, None)`` when the page declares no title; the element is None when the
+    title comes from the declared titles alone.
+
+    Every heading agreeing with a declared title is a candidate; the best one agrees
+    with the start of a declared title, is not the site's name, covers most of that
+    title, and comes first by level then page order.
+    """
+    declared = declared_titles(page)
+    names = site_names(page, sitename, host)
+    home = is_home_page(page.url)
+    stripped = [(source, strip_site(text, names, home=home)) for source, text in declared]
+    runs = []
+    for (_, text), (_, short) in zip(declared, stripped, strict=True):
+        leading, inner = _run_keys(text)
+        leading.add(key(short))
+        runs.append((leading, inner, max(len(key(text)), 1)))
+    best: tuple[tuple[bool, int, float, int, int], str, str, Any] | None = None
+    for level, tag in enumerate(HEADING_TAGS):
+        for order, (element, text) in enumerate(headings(page.tree, tag)):
+            heading_key = key(text)
+            if not heading_key or is_site_segment(text, names):
+                continue
+            for leading, inner, size in runs:
+                strength = 2 if heading_key in leading else 1 if heading_key in inner else 0
+                if strength:
+                    coverage = len(heading_key) / size
+                    rank = (coverage >= MIN_COVERAGE, strength, coverage, -level, -order)
+                    if best is None or rank > best[0]:
+                        best = (rank, text, tag, element)
+    if best is not None:
+        return best[1], best[2], best[3]
+    similar = similar_h1(page.tree, declared)
+    if similar is not None:
+        return similar[0], "h1", similar[1]
+    if not declared:
+        return None, None, None
+    # Two declared titles that agree once the site's name is gone are the headline.
+    for i, (source, text) in enumerate(stripped):
+        if any(key(text) == key(other) for _, other in stripped[i + 1 :]):
+            return text, source, None
+    return stripped[0][1], stripped[0][0], None
