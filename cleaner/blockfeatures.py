@@ -248,9 +248,10 @@ def _run_stats(ids: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 # Group bits of each class/id token seen so far: pages reuse a few hundred tokens across
 # thousands of blocks, so each is matched against the stems once. Cleared past this many
-# tokens so a long run over millions of pages keeps a bounded cache.
+# tokens so a long run over millions of pages keeps a bounded cache (sized as the caches of
+# segment.py, see _VALUE_CACHE_LIMIT there: larger caches were no faster and took 180 MB).
 _TOKEN_BITS: dict[str, int] = {}
-_TOKEN_CACHE_LIMIT = 200_000
+_TOKEN_CACHE_LIMIT = 20_000
 
 
 def _stem_bits() -> tuple[re.Pattern[str], dict[str, int], dict[str, int]]:
@@ -299,9 +300,10 @@ for _marker in HIDDEN_MARKERS:  # markers are not class names: no group
 
 
 # Rows of the token sets seen so far: equal sets recur across the blocks of a page and
-# across the pages of a site. Cleared past this many sets to stay bounded.
+# across the pages of a site. Cleared past this many sets to stay bounded (5,000: see
+# _TOKEN_CACHE_LIMIT).
 _ROW_CACHE: dict[frozenset[str], np.ndarray] = {}
-_ROW_CACHE_LIMIT = 50_000
+_ROW_CACHE_LIMIT = 5_000
 
 
 def _attr_row(tokens: frozenset[str]) -> np.ndarray:
