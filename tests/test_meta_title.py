@@ -1,0 +1,134 @@
+"""The headline (cleaner.meta.title): each source and the site-name stripping, on page fragments."""
+
+from cleaner.metadata import html_metadata
+from cleaner.segment import parse_html
+
+
+def title_of(html: str, url: str | None = None) -> tuple[str | None, str | None]:
+    fields, sources = html_metadata(parse_html(html), url)
+    return fields["title"], sources.get("title")
+
+
+HEAD = """<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  {head}
+</head>
+<body>
+  <header class="site-header"><a class="logo" href="/">The Daily Planet</a>
+    <nav><ul><li><a href="/news">News</a></li><li><a href="/opinion">Opinion</a></li></ul></nav>
+  </header>
+  <main>
+    {body}
+    <p>Cities across Europe are planting trees along their busiest streets.</p>
+  </main>
+</body>
+</html>"""
+
+
+def page(head: str = "", body: str = "") -> str:
+    return HEAD.format(head=head, body=body)
+
+
+def test_h1_agreeing_with_og_title_is_the_title():
+    html = page(
+        '<meta property="og:title" content="Why cities need more trees">',
+        '<article><h1 class="entry-title">Why cities need more trees</h1></article>',
+    )
+    assert title_of(html) == ("Why cities need more trees", "h1")
+
+
+def test_h1_agreeing_with_the_json_ld_headline_is_the_title():
+    html = page(
+        """<script type="application/ld+json">
+        {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Why cities need more trees",
+         "datePublished": "2023-12-20"}</script>""",
+        '<h1 class="headline">Why cities need more trees</h1>',
+    )
+    assert title_of(html) == ("Why cities need more trees", "h1")
+
+
+def test_h1_agreeing_with_the_start_of_a_title_tag_with_a_site_suffix():
+    html = page("<title>Why cities need more trees | The Daily Planet</title>", "<h1>Why cities need more trees</h1>")
+    assert title_of(html) == ("Why cities need more trees", "h1")
+
+
+def test_heading_text_is_what_a_reader_sees():
+    # A permalink mark and an inline script are not part of the headline.
+    html = page(
+        "<title>Rain in Spain</title>",
+        '<h1><a class="anchor" href="#top">¶</a> Rain in <script>track("h1")</script>Spain</h1>',
+    )
+    assert title_of(html) == ("Rain in Spain", "h1")
+
+
+def test_og_title_loses_the_site_name_og_site_name_gives():
+    html = page(
+        """<meta property="og:title" content="Why cities need more trees | The Daily Planet">
+        <meta property="og:site_name" content="The Daily Planet">""",
+        '<div class="lede">No heading on this page.</div>',
+    )
+    assert title_of(html) == ("Why cities need more trees", "meta:og:title")
+
+
+def test_title_tag_loses_a_site_prefix_the_url_names():
+    html = page("<title>Daily Planet | Why cities need more trees</title>")
+    assert title_of(html, "https://www.dailyplanet.com/news/2023/trees") == ("Why cities need more trees", "title")
+
+
+def test_a_leading_brand_that_is_not_mostly_the_site_name_stays():
+    # "Northwind" is the brand the headline is about, not a "Site |" prefix to strip.
+    html = page("<title>Northwind Arrival T-Shirt - Black - Northwind</title>")
+    assert title_of(html, "https://www.northwind.com/products/arrival-t-shirt") == (
+        "Northwind Arrival T-Shirt - Black",
+        "title",
+    )
+
+
+def test_declared_titles_agreeing_once_the_site_is_stripped():
+    html = page(
+        """<title>Why cities need more trees - Daily Planet</title>
+        <meta name="twitter:title" content="Why cities need more trees">""",
+    )
+    assert title_of(html, "https://dailyplanet.com/a") == ("Why cities need more trees", "meta:twitter:title")
+
+
+def test_section_label_heading_is_not_the_title():
+    # "Opinion" is an h1 and matches a segment of the <title>, but it is a label.
+    html = page(
+        "<title>Opinion | Why cities need more trees | The Daily Planet</title>",
+        '<h1 class="section-label">Opinion</h1><h2 class="headline">Why cities need more trees</h2>',
+    )
+    assert title_of(html, "https://dailyplanet.com/opinion/trees") == ("Why cities need more trees", "h2")
+
+
+def test_site_logo_h1_is_skipped_for_the_headline_in_an_h2():
+    html = page(
+        "<title>Rain in Spain - Weather Site</title>",
+        "<h1>Weather Site</h1><h2>Rain in Spain</h2>",
+    )
+    assert title_of(html, "https://weathersite.com/news/rain") == ("Rain in Spain", "h2")
+
+
+def test_h1_saying_the_title_in_other_words():
+    html = page("<title>Graphic Design Course Online | Bright School</title>", "<h1>Online Graphic Design Course</h1>")
+    assert title_of(html) == ("Online Graphic Design Course", "h1")
+
+
+def test_home_page_keeps_its_leading_name():
+    html = page("<title>Acme | Industrial tools since 1920</title>")
+    assert title_of(html, "https://www.acme.com/") == ("Acme | Industrial tools since 1920", "title")
+    # ...where an article page of the same site loses it.
+    html = page("<title>Acme | Hammer review</title>")
+    assert title_of(html, "https://www.acme.com/reviews/hammer") == ("Hammer review", "title")
+
+
+def test_an_unrelated_h1_does_not_replace_the_declared_title():
+    html = page("<title>Why cities need more trees</title>", "<h1>Newsletter sign-up</h1>")
+    assert title_of(html) == ("Why cities need more trees", "title")
+
+
+def test_no_declared_title_and_only_a_logo_heading_gives_none():
+    html = page(body="<h1>The Daily Planet</h1>")
+    assert title_of(html) == (None, None)
