@@ -26,6 +26,9 @@ from cleaner.meta.page import ARTICLE_TYPES, PageMeta, clean_space, squash, visi
 MAX_NAME_WORDS = 6
 # A single name is at most this long; "names" beyond are paragraphs.
 MAX_NAME_CHARS = 80
+# A lower-case word inside a name is a particle: "de", "van", "von", "bin", "al" have at
+# most three letters; a longer one ("says", "written") is a word of a sentence.
+MAX_PARTICLE_CHARS = 3
 # Authors kept: pages with more list their whole newsroom.
 MAX_AUTHORS = 12
 # A byline element's text longer than this is a bio box, not a byline.
@@ -46,33 +49,62 @@ AUTHOR_META = (
 # Tags holding one author each, written "Family, Given" by scholarly publishers.
 ONE_NAME_META = frozenset({"citation_author", "dc.creator", "dcterms.creator"})
 _URLISH = re.compile(r"^(?:https?:|www\.)|\.(?:com|org|net|co\.uk)\b|/|@\w|\w@\w", re.IGNORECASE)
-# "By Ann Lee", "Written by Ann Lee", "View all posts by Ann Lee": a few words, then "by".
-_BY = re.compile(r"^\s*(?:[^\W\d]+\s+){0,4}?by[:\s]+", re.IGNORECASE)
+# "By Ann Lee", "Written by Ann Lee", "View all posts by Ann Lee": a few words, then "by";
+# or a label: "Author: Ann Lee", "Autorin: Ann Lee", "Auteur : Ann Lee".
+_BY = re.compile(
+    r"^\s*(?:(?:[^\W\d]+\s+){0,4}?by[:\s]+|(?:authors?|autor(?:in|es)?|auteur|autore)\s*:\s*)", re.IGNORECASE
+)
+# Characters no name holds: form labels ("Name *", "Name (required)"), anchors, exclamations.
+_NOT_IN_NAMES = re.compile(r"[*()\[\]{}<>#=+!?:\\]")
 # Between names: "Ann Lee and Bo Chan", "Ann Lee, Bo Chan & Cy Doe", "Ann Lee; Bo Chan".
 _NAME_SEPARATORS = re.compile(r"\s*(?:;|,|\s&\s|\band\b|\bund\b|\bet\b|\by\b|\|)\s*", re.IGNORECASE)
 # Words that end a byline's names and start its other parts ("By Ann Lee Updated ...").
 _BYLINE_END = re.compile(r"\s(?:updated|published|posted|on|in|for|at|from|\d|\||•|·|—|–|-\s)", re.IGNORECASE)
 _MARKED = re.compile(r"byline|author|writer|contributor", re.IGNORECASE)
+_COMMENTS = re.compile(r"comment|respond|reply", re.IGNORECASE)
+# A parenthesised part of a name is a role or a nickname: "James Clear (Author)", "Richard (R.J.) Eskow".
+_PARENTHESES = re.compile(r"\s*\([^()]*\)")
 
 
 def clean_name(value: Any) -> str | None:
     """A person's name as shown, or None when ``value`` is not a plausible name."""
     text = clean_space(value) if isinstance(value, str) else None
+    if text and "(" in text:
+        text = clean_space(_PARENTHESES.sub("", text))
     if not text:
         return None
     text = _BY.sub("", text).strip(" ,;:|-–—·•")
-    if not text or len(text) > MAX_NAME_CHARS or _URLISH.search(text):
+    if not text or len(text) > MAX_NAME_CHARS or _URLISH.search(text) or _NOT_IN_NAMES.search(text):
         return None
     words = text.split()
     # Names start with a letter and hold no digits ("+55 more", "2 min read" are not names).
     if len(words) > MAX_NAME_WORDS or not text[0].isalpha() or any(ch.isdigit() for ch in text):
         return None
-    return text
+    return text if _cased_like_a_name(text, words) else None
+
+
+def _cased_like_a_name(text: str, words: list[str]) -> bool:
+    """Tell whether the words of ``text`` are capitalised as a name's are.
+
+    In a name written in mixed case, a word starting in lower case is a particle ("van",
+    "de", "bin") and does not end the name, unless it is written "Family, Given de".
+    "Ann Lee has written about cities", "Peter says", "Published on" are not names. Text
+    all in one case (a meta tag in lower case, a script without case) is not judged.
+    """
+    if text == text.lower() or text == text.upper():
+        return True
+    last = len(words) - 1
+    for i, word in enumerate(words):
+        if word[0].islower() and (len(word) > MAX_PARTICLE_CHARS or (i == last and "," not in text)):
+            return False
+    return True
 
 
 def split_names(text: str) -> list[str]:
     """The names in one author string ("Ann Lee and Bo Chan" -> two names)."""
     text = _BY.sub("", clean_space(text) or "")
+    if "(" in text:  # before splitting: "Ann Lee (with Bo Chan, Cy Doe)" is one name and a remark
+        text = _PARENTHESES.sub("", text)
     return [name for part in _NAME_SEPARATORS.split(text) if (name := clean_name(part))]
 
 
@@ -171,7 +203,12 @@ def byline_names(tree: Any, headline: Any | None) -> list[str]:
         if not started or not isinstance(element.tag, str) or element.tag in ("script", "style", "meta", "link"):
             continue
         marks = f"{element.get('class') or ''} {element.get('id') or ''}"
-        if not _MARKED.search(marks):
+        # A comment's author ("Peter says") or a comment form's "Name" field is not the byline.
+        if (
+            not _MARKED.search(marks)
+            or _COMMENTS.search(marks)
+            or next(element.iterancestors("form"), None) is not None
+        ):
             continue
         looked += 1
         if looked > MAX_BYLINE_ELEMENTS:

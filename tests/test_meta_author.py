@@ -1,0 +1,174 @@
+"""The authors (cleaner.meta.author): each source, name joining and what is not a name."""
+
+import pytest
+
+from cleaner.meta.author import clean_name, split_names
+from cleaner.metadata import html_metadata
+from cleaner.segment import parse_html
+
+
+def author_of(html: str, url: str | None = None) -> tuple[str | None, str | None]:
+    fields, sources = html_metadata(parse_html(html), url)
+    return fields["author"], sources.get("author")
+
+
+def page(head: str = "", body: str = "") -> str:
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Why cities need more trees</title>
+{head}
+</head>
+<body>
+<header><a class="logo" href="/">The Daily Planet</a></header>
+<article>
+  <h1 class="entry-title">Why cities need more trees</h1>
+  {body}
+  <p>Cities across Europe are planting trees along their busiest streets.</p>
+</article>
+</body></html>"""
+
+
+# A WordPress/Yoast-style graph: the article points at its author by @id.
+YOAST_GRAPH = """<script type="application/ld+json" class="yoast-schema-graph">
+{"@context": "https://schema.org", "@graph": [
+  {"@type": "WebPage", "@id": "https://dailyplanet.example/trees/#webpage", "name": "Why cities need more trees"},
+  {"@type": "Article", "@id": "https://dailyplanet.example/trees/#article",
+   "isPartOf": {"@id": "https://dailyplanet.example/trees/#webpage"},
+   "author": {"name": "Ann Lee", "@id": "https://dailyplanet.example/#/schema/person/5f1e"},
+   "headline": "Why cities need more trees", "datePublished": "2023-12-20T08:15:00+00:00",
+   "publisher": {"@id": "https://dailyplanet.example/#organization"}},
+  {"@type": "Organization", "@id": "https://dailyplanet.example/#organization", "name": "The Daily Planet"},
+  {"@type": "Person", "@id": "https://dailyplanet.example/#/schema/person/5f1e", "name": "Ann Lee",
+   "url": "https://dailyplanet.example/author/ann-lee/"}
+]}
+</script>"""
+
+
+def test_json_ld_author_in_a_graph():
+    assert author_of(page(YOAST_GRAPH)) == ("Ann Lee", "json-ld:author")
+
+
+def test_json_ld_author_given_only_by_an_id_reference_is_resolved():
+    graph = """<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
+      {"@type": "NewsArticle", "headline": "H", "author": [{"@id": "#person-ann"}, {"@id": "#person-bo"}]},
+      {"@type": "Person", "@id": "#person-ann", "name": "Ann Lee"},
+      {"@type": "Person", "@id": "#person-bo", "givenName": "Bo", "familyName": "Chan"}]}</script>"""
+    assert author_of(page(graph)) == ("Ann Lee; Bo Chan", "json-ld:author")
+
+
+def test_json_ld_author_of_the_article_before_that_of_an_embedded_video():
+    ld = """<script type="application/ld+json">[
+      {"@type": "VideoObject", "name": "Planting day", "author": {"@type": "Person", "name": "Cy Doe"}},
+      {"@type": "NewsArticle", "headline": "H", "author": {"@type": "Person", "name": "Ann Lee"}}]</script>"""
+    assert author_of(page(ld)) == ("Ann Lee", "json-ld:author")
+
+
+def test_organisation_that_is_the_site_is_not_an_author_and_the_meta_tag_answers():
+    head = """<script type="application/ld+json">
+    {"@type": "NewsArticle", "author": {"@type": "Organization", "name": "The Daily Planet"}}</script>
+    <meta property="og:site_name" content="The Daily Planet">
+    <meta name="author" content="Ann Lee and Bo Chan">"""
+    assert author_of(page(head)) == ("Ann Lee; Bo Chan", "meta:author")
+
+
+def test_site_name_alone_gives_no_author():
+    head = '<meta name="author" content="The Daily Planet"><meta property="og:site_name" content="The Daily Planet">'
+    assert author_of(page(head)) == (None, None)
+    # The site known from the url alone is enough.
+    assert author_of(page('<meta name="author" content="Daily Planet">'), "https://www.dailyplanet.com/a") == (
+        None,
+        None,
+    )
+
+
+def test_one_meta_tag_per_author_is_not_split_at_its_comma():
+    head = """<meta name="citation_author" content="Lee, Ann">
+    <meta name="citation_author" content="Chan, Bo">"""
+    assert author_of(page(head)) == ("Lee, Ann; Chan, Bo", "meta:citation_author")
+
+
+def test_parsely_author_meta():
+    assert author_of(page('<meta name="parsely-author" content="Ann Lee">')) == ("Ann Lee", "meta:parsely-author")
+
+
+def test_rel_author_link():
+    body = '<p class="post-meta">Posted on 20 December 2023 by <a rel="author" href="/author/ann-lee/">Ann Lee</a></p>'
+    assert author_of(page(body=body)) == ("Ann Lee", "rel=author")
+
+
+def test_itemprop_author_with_a_name_inside():
+    body = """<div itemprop="author" itemscope itemtype="https://schema.org/Person">
+      <img src="/ann.jpg" alt=""><span itemprop="name">Ann Lee</span></div>"""
+    assert author_of(page(body=body)) == ("Ann Lee", "itemprop=author")
+
+
+def test_byline_after_the_headline_with_its_date_cut_off():
+    body = '<div class="article__byline">By Ann Lee and Bo Chan | Updated Dec. 3, 2023 at 10:15 a.m.</div>'
+    assert author_of(page(body=body)) == ("Ann Lee; Bo Chan", "byline")
+
+
+def test_byline_with_a_comma_and_ampersand_list():
+    body = '<p class="byline">Written by Ann Lee, Bo Chan &amp; Cy Doe</p>'
+    assert author_of(page(body=body)) == ("Ann Lee; Bo Chan; Cy Doe", "byline")
+
+
+def test_author_box_of_another_article_before_the_headline_is_not_the_byline():
+    html = page(body='<div class="byline">By Ann Lee</div>').replace(
+        "<article>", '<aside><div class="author-name">By Zed Old</div></aside><article>'
+    )
+    assert author_of(html) == ("Ann Lee", "byline")
+
+
+def test_author_bio_paragraph_is_not_a_byline():
+    body = (
+        '<div class="author-bio">Ann Lee has written about cities for twenty years. She lives in Leeds with two cats '
+        "and a large collection of old maps, and she teaches urban planning at the university on Fridays.</div>"
+    )
+    assert author_of(page(body=body)) == (None, None)
+
+
+def test_no_author_anywhere_gives_none():
+    assert author_of(page()) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["https://www.facebook.com/annlee", "@annlee", "ann@example.com", "+55 more", "5 min read", ""],
+)
+def test_urls_handles_and_counts_are_not_names(value):
+    assert clean_name(value) is None
+
+
+def test_split_names_drops_the_by_prefix_and_splits_lists():
+    assert split_names("By Ann Lee and Bo Chan") == ["Ann Lee", "Bo Chan"]
+    assert split_names("Ann Lee; Bo Chan") == ["Ann Lee", "Bo Chan"]
+
+
+def test_comment_authors_and_comment_form_fields_are_not_the_byline():
+    body = """<section id="comments"><ol class="comment-list">
+      <li class="comment"><div class="comment-author vcard"><cite>Peter</cite> says:</div><p>Nice piece.</p></li>
+    </ol>
+    <form id="commentform"><p class="comment-form-author"><label for="author">Name (required)</label>
+      <input id="author" name="author"></p></form></section>"""
+    assert author_of(page(body=body)) == (None, None)
+
+
+def test_an_author_label_and_a_role_in_parentheses_are_dropped():
+    body = '<div class="post-author">Author: Ann Lee (Senior Editor)</div>'
+    assert author_of(page(body=body)) == ("Ann Lee", "byline")
+
+
+@pytest.mark.parametrize(
+    ("value", "name"),
+    [
+        ("Ann Lee", "Ann Lee"),
+        ("Ludwig van Beethoven", "Ludwig van Beethoven"),
+        ("Jong, Michiel de", "Jong, Michiel de"),
+        ("ann lee", "ann lee"),  # all one case: not judged
+        ("Peter says", None),
+        ("Published on", None),
+        ("Ann Lee has written about cities", None),
+        ("Name *", None),
+    ],
+)
+def test_a_name_is_capitalised_as_names_are(value, name):
+    assert clean_name(value) == name
