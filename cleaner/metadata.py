@@ -136,12 +136,29 @@ def find_license(page: PageMeta) -> tuple[str | None, str | None]:
 
 
 def find_canonical(page: PageMeta) -> tuple[str | None, str | None]:
-    """The ``<link rel="canonical">`` url (made absolute against the page url), else og:url."""
-    for link in page.tree.iter("link"):
-        if "canonical" in (link.get("rel") or "").lower().split() and clean_space(link.get("href")):
-            return _absolute(link.get("href"), page.url), "link:canonical"
-    value, source = _first_meta(page, ("og:url",))
-    return (_absolute(value, page.url), source) if value else (None, None)
+    """The ``<link rel="canonical">`` url (made absolute against the page url), else og:url.
+
+    A relative url that cannot be made absolute (no page url) is not a url: None.
+    """
+    found: list[tuple[str, str]] = [
+        (href, "link:canonical")
+        for link in page.tree.iter("link")
+        if "canonical" in (link.get("rel") or "").lower().split() and (href := clean_space(link.get("href")))
+    ]
+    found += [(value, "meta:og:url") for value in page.meta.get("og:url", ())]
+    for href, source in found:
+        url = _absolute(href, page.url)
+        if _is_web_url(url):
+            return url, source
+    return None, None
+
+
+def _is_web_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def _absolute(href: str, base: str | None) -> str:
@@ -158,8 +175,8 @@ def html_metadata(tree: Any, url: str | None) -> tuple[dict[str, Any], dict[str,
     """Read every field of :data:`HTML_FIELDS` from a parsed page; returns ``(fields, sources)``.
 
     A field the page does not state is ``None`` and has no source. ``language`` here is
-    the page's declared one; :func:`cleaner.pipeline.gather_metadata` checks it against
-    the language of the text.
+    the page's declared one; :func:`cleaner.pipeline.gather_metadata` identifies it from
+    the text when the page declares none.
     """
     page = PageMeta.read(tree, url)
     found: dict[str, tuple[Any, str | None]] = {}

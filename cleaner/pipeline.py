@@ -16,11 +16,15 @@ from cleaner.errors import InputError
 from cleaner.extractors import get_extractor, resolve_name
 from cleaner.extractors.base import Page
 from cleaner.language import identify
-from cleaner.metadata import html_metadata
+from cleaner.metadata import HTML_FIELDS, html_metadata
 from cleaner.model import Decision, Document, InputType, Result, Stage, Status, error_result, rebuild_text
 from cleaner.segment import parse_html, segment_html, segment_text
 
-METADATA_FIELDS = ("title", "author", "date", "sitename", "language", "description")
+# Every record carries every metadata field (None when unknown), HTML or text.
+METADATA_FIELDS = HTML_FIELDS
+# The rule of the text extractor that moved each field's line out of a text dump; the
+# line is in ``removed`` under the same reason.
+TEXT_SOURCES = {"title": "meta.title", "author": "meta.author", "date": "meta.date", "sitename": "meta.source"}
 # Bytes looked at to tell a web page from a binary file: enough for any page's head.
 BINARY_SNIFF_BYTES = 8192
 # Text never holds NUL; a few stray control characters happen in real pages, but a share
@@ -77,7 +81,12 @@ def decide(page: Page, config: Config) -> list[Decision]:
 
 
 def gather_metadata(page: Page, decisions: list[Decision], text: str, config: Config) -> dict[str, Any]:
-    """Title, author, date, sitename, language, description: from the markup and the lines."""
+    """Every field of :data:`METADATA_FIELDS`: from the markup, or from a text dump's lines.
+
+    The language is the configured one, else the page's declared one, else the one
+    identified in the text. With ``config.explain``, ``metadata_sources`` maps each field
+    found to where it came from (``h1``, ``meta:author``, ``text:meta.date``, ``text:langid``...).
+    """
     fields: dict[str, Any] = dict.fromkeys(METADATA_FIELDS)
     sources: dict[str, str] = {}
     if page.tree is not None:
@@ -89,7 +98,7 @@ def gather_metadata(page: Page, decisions: list[Decision], text: str, config: Co
         for name, value in text_metadata(page.blocks, decisions).items():
             if value and name in fields:
                 fields[name] = value
-                sources[name] = "text:rules"
+                sources[name] = "text:" + TEXT_SOURCES.get(name, "rules")
     if config.language:
         fields["language"], sources["language"] = config.language, "config"
     elif not fields.get("language"):
@@ -142,7 +151,9 @@ def sniff_input_type(content: str | bytes) -> InputType:
     if not head.startswith("<"):
         return "text"
     window = content[:65536]
-    return "html" if (b"</" if isinstance(window, bytes) else "</") in window else "text"
+    if isinstance(window, bytes):
+        return "html" if b"</" in window else "text"
+    return "html" if "</" in window else "text"
 
 
 def clean(

@@ -1,5 +1,10 @@
-from cleaner.metadata import host_of, html_metadata, iso_date
+import pytest
+
+from cleaner.config import Config
+from cleaner.metadata import HTML_FIELDS, MAX_TERMS, host_of, html_metadata, iso_date
+from cleaner.pipeline import clean
 from cleaner.segment import parse_html
+from cleaner.writers import result_record
 
 
 def meta_of(html: str, url: str | None = None):
@@ -86,3 +91,192 @@ def test_iso_date_rejects_placeholders_and_keeps_real_dates():
 def test_host_of():
     assert host_of("https://www.Example.com:8080/a?b") == "example.com"
     assert host_of("not a url") is None and host_of(None) is None
+
+
+# --- the page-level fields: sitename, description, language, canonical url, terms, licence
+
+
+def field_of(html: str, name: str, url: str | None = None) -> tuple[object, str | None]:
+    fields, sources = meta_of(html, url)
+    return fields[name], sources.get(name)
+
+
+def head_page(head: str, body: str = "<p>Text.</p>", lang: str = "") -> str:
+    return f"<!DOCTYPE html><html{lang}><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>"
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        ('<meta property="og:site_name" content="The Daily Planet">', ("The Daily Planet", "meta:og:site_name")),
+        ('<meta name="application-name" content="The Daily Planet">', ("The Daily Planet", "meta:application-name")),
+        ('<meta name="twitter:site" content="@dailyplanet">', (None, None)),  # a handle, not a name
+        (
+            """<script type="application/ld+json">{"@type": "NewsArticle", "headline": "H",
+            "publisher": {"@type": "Organization", "name": "The Daily Planet",
+                          "logo": {"@type": "ImageObject", "url": "https://dailyplanet.example/logo.png"}}}</script>""",
+            ("The Daily Planet", "json-ld:publisher"),
+        ),
+        (
+            """<script type="application/ld+json">[{"@type": "WebSite", "name": "The Daily Planet",
+            "url": "https://dailyplanet.example/"}]</script>""",
+            ("The Daily Planet", "json-ld:WebSite"),
+        ),
+        ("", (None, None)),
+    ],
+)
+def test_sitename_sources(head, expected):
+    assert field_of(head_page(head), "sitename") == expected
+
+
+def test_description_from_meta_description_then_og_description():
+    both = """<meta name="description" content="Trees cool streets &amp; save energy.">
+    <meta property="og:description" content="Shade, in numbers.">"""
+    assert field_of(head_page(both), "description") == ("Trees cool streets & save energy.", "meta:description")
+    og = '<meta property="og:description" content="Shade, in numbers.">'
+    assert field_of(head_page(og), "description") == ("Shade, in numbers.", "meta:og:description")
+    assert field_of(head_page(""), "description") == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("lang", "head", "expected"),
+    [
+        (' lang="en-GB"', "", "en"),
+        (' xml:lang="pt_BR"', "", "pt"),
+        ("", '<meta http-equiv="Content-Language" content="fr, en">', "fr"),
+        (' lang="x-default"', "", None),
+        ("", "", None),
+    ],
+)
+def test_declared_language(lang, head, expected):
+    assert field_of(head_page(head, lang=lang), "language") == (expected, "html:lang" if expected else None)
+
+
+def test_canonical_url_relative_is_resolved_against_the_page_url():
+    head = '<link rel="canonical" href="/news/2023/trees">'
+    assert field_of(
+        head_page(head), "canonical_url", "https://www.dailyplanet.example/news/2023/trees?utm_source=x"
+    ) == (
+        "https://www.dailyplanet.example/news/2023/trees",
+        "link:canonical",
+    )
+
+
+def test_canonical_url_relative_without_a_page_url_is_unknown():
+    assert field_of(head_page('<link rel="canonical" href="/news/2023/trees">'), "canonical_url") == (None, None)
+
+
+def test_canonical_url_falls_back_to_og_url():
+    head = '<meta property="og:url" content="https://dailyplanet.example/news/2023/trees">'
+    assert field_of(head_page(head), "canonical_url") == ("https://dailyplanet.example/news/2023/trees", "meta:og:url")
+
+
+def test_categories_and_tags_from_article_metas():
+    head = """<meta property="article:section" content="Environment">
+    <meta property="article:tag" content="Trees"><meta property="article:tag" content="Cities">
+    <meta property="article:tag" content="trees"><meta name="keywords" content="ignored, because, article:tag, wins">"""
+    fields, sources = meta_of(head_page(head))
+    assert fields["categories"] == ["Environment"] and sources["categories"] == "meta:article:section"
+    assert fields["tags"] == ["Trees", "Cities"] and sources["tags"] == "meta:article:tag"
+
+
+def test_keywords_are_split_and_capped():
+    head = '<meta name="keywords" content="trees, cities; urban planning | climate,  ,Trees">'
+    assert field_of(head_page(head), "tags") == (["trees", "cities", "urban planning", "climate"], "meta:keywords")
+    many = ",".join(f"keyword {i}" for i in range(50)) + "," + "x" * 61
+    tags, _ = field_of(head_page(f'<meta name="keywords" content="{many}">'), "tags")
+    assert tags == [f"keyword {i}" for i in range(MAX_TERMS)]
+
+
+def test_categories_and_tags_from_json_ld():
+    head = """<script type="application/ld+json">{"@type": "BlogPosting", "headline": "H",
+    "articleSection": ["Environment", "Cities"], "keywords": "trees,cities"}</script>"""
+    fields, sources = meta_of(head_page(head))
+    assert fields["categories"] == ["Environment", "Cities"] and sources["categories"] == "json-ld:articleSection"
+    assert fields["tags"] == ["trees", "cities"] and sources["tags"] == "json-ld:keywords"
+
+
+def test_licence_from_a_rel_license_link_resolved():
+    body = '<p>Text.</p><footer><a rel="license" href="/licenses/by/4.0/">CC BY 4.0</a></footer>'
+    assert field_of(head_page("", body), "license", "https://wiki.example/page") == (
+        "https://wiki.example/licenses/by/4.0/",
+        "rel=license",
+    )
+
+
+def test_licence_from_json_ld_and_from_a_rights_meta():
+    ld = """<script type="application/ld+json">{"@type": "Article", "headline": "H",
+    "license": "https://creativecommons.org/licenses/by-sa/4.0/"}</script>"""
+    assert field_of(head_page(ld), "license") == ("https://creativecommons.org/licenses/by-sa/4.0/", "json-ld:license")
+    assert field_of(head_page('<meta name="DC.rights" content="CC0">'), "license") == ("CC0", "meta:dc.rights")
+    assert field_of(head_page(""), "license") == (None, None)
+
+
+def test_every_field_is_none_and_sourceless_on_a_bare_page():
+    fields, sources = meta_of("<html><body><p>Just text.</p></body></html>")
+    assert list(fields) == list(HTML_FIELDS)
+    assert all(value is None for value in fields.values()) and sources == {}
+
+
+# --- the record: sources with --explain, the same fields for every input
+
+
+ARTICLE = """<!DOCTYPE html><html lang="en"><head><title>Rain in Spain | Weather Site</title>
+<meta property="og:site_name" content="Weather Site"><meta name="author" content="Ann Lee">
+<meta property="article:published_time" content="2023-05-01T10:00:00Z">
+<meta name="description" content="It rained.">
+<link rel="canonical" href="/news/rain-in-spain"></head>
+<body><h1>Rain in Spain</h1>
+<p>It rained a lot in Spain this week, mostly on the plain, and the farmers were glad of it after a dry spring.</p>
+</body></html>"""
+
+
+def test_explained_record_says_where_each_field_came_from():
+    config = Config(explain=True, extractor="justext")  # metadata does not depend on the extractor
+    record = result_record(
+        clean(ARTICLE, "https://weathersite.example/news/rain-in-spain?ref=home", config=config), config
+    )
+    meta = record["metadata"]
+    assert (
+        meta["title"] == "Rain in Spain" and meta["canonical_url"] == "https://weathersite.example/news/rain-in-spain"
+    )
+    assert meta["metadata_sources"] == {
+        "title": "h1",
+        "author": "meta:author",
+        "date": "meta:article:published_time",
+        "sitename": "meta:og:site_name",
+        "description": "meta:description",
+        "language": "html:lang",
+        "canonical_url": "link:canonical",
+    }
+    # Every field with a value has its source, and only those.
+    assert {name for name in HTML_FIELDS if meta[name] is not None} == set(meta["metadata_sources"])
+
+
+def test_record_without_explain_has_no_sources():
+    config = Config(extractor="justext")
+    record = result_record(clean(ARTICLE, "https://weathersite.example/news/rain-in-spain", config=config), config)
+    assert "metadata_sources" not in record["metadata"]
+
+
+def test_text_record_has_every_metadata_field_and_its_sources():
+    dump = (
+        "Why cities need more trees\n\nBy Ann Lee\n\nPublished: 3 December 2023\n\n"
+        "Cities across Europe are planting trees along their busiest streets, and the early results suggest that "
+        "the shade lowers summer temperatures by several degrees, the council said in its report on Monday.\n\n"
+        "Residents who were asked about the scheme said they liked it, although some complained about the leaves.\n"
+    )
+    config = Config(explain=True)
+    meta = result_record(clean(dump, config=config, input_type="text"), config)["metadata"]
+    assert set(HTML_FIELDS) <= set(meta)
+    assert (meta["title"], meta["author"], meta["date"], meta["language"]) == (
+        "Why cities need more trees",
+        "Ann Lee",
+        "2023-12-03",
+        "en",
+    )
+    assert meta["canonical_url"] is None and meta["tags"] is None
+    assert (
+        meta["metadata_sources"]["language"] == "text:langid" and meta["metadata_sources"]["date"] == "text:meta.date"
+    )
+    assert set(meta["metadata_sources"]) == {"title", "author", "date", "language"}

@@ -1,0 +1,150 @@
+"""The publication date (cleaner.meta.date): each source, the dateline check, invalid dates."""
+
+import lxml.html
+import pytest
+
+from cleaner.meta.date import iso_date, make_date, text_dates, url_date
+from cleaner.metadata import html_metadata
+from cleaner.segment import parse_html
+
+
+def date_of(html: str, url: str | None = None) -> tuple[str | None, str | None]:
+    fields, sources = html_metadata(parse_html(html), url)
+    return fields["date"], sources.get("date")
+
+
+def page(head: str = "", body: str = "") -> str:
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Why cities need more trees | The Daily Planet</title>
+  {head}
+</head>
+<body>
+  <header><a class="logo" href="/">The Daily Planet</a></header>
+  <article>
+    <h1>Why cities need more trees</h1>
+    {body}
+    <p>Cities across Europe are planting trees along their busiest streets, and the first results suggest
+    that the shade lowers summer temperatures by several degrees.</p>
+  </article>
+</body>
+</html>"""
+
+
+LD_DATES = """<script type="application/ld+json">
+{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Why cities need more trees",
+ "datePublished": "2023-12-20T08:15:00+00:00", "dateModified": "2023-12-23T09:00:00+00:00"}
+</script>"""
+
+
+def test_json_ld_date_published():
+    assert date_of(page(LD_DATES)) == ("2023-12-20", "json-ld:datePublished")
+
+
+def test_json_ld_date_of_the_article_before_that_of_an_embedded_video():
+    ld = """<script type="application/ld+json">[
+      {"@type": "VideoObject", "name": "Planting day", "uploadDate": "2021-05-01", "datePublished": "2021-05-01"},
+      {"@type": "NewsArticle", "headline": "Why cities need more trees", "datePublished": "2023-12-20"}]</script>"""
+    assert date_of(page(ld)) == ("2023-12-20", "json-ld:datePublished")
+
+
+def test_article_published_time_meta():
+    head = """<meta property="article:published_time" content="2023-12-20T08:15:00+00:00">
+    <meta property="article:modified_time" content="2023-12-23T10:00:00+00:00">"""
+    assert date_of(page(head)) == ("2023-12-20", "meta:article:published_time")
+
+
+def test_dublin_core_meta():
+    assert date_of(page('<meta name="DC.date.issued" content="2023-12-20">')) == ("2023-12-20", "meta:dc.date.issued")
+
+
+def test_time_element_marked_as_the_publication_before_other_times():
+    body = """<p class="meta"><time class="updated" datetime="2023-12-23T10:00">Dec 23</time>
+    <time itemprop="datePublished" datetime="2023-12-20T08:15">Dec 20</time></p>"""
+    assert date_of(page(body=body)) == ("2023-12-20", "time")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://news.example/2023/12/20/flood-report/", "2023-12-20"),
+        ("https://news.example/world/2023-12-20-flood-report", "2023-12-20"),
+        ("https://news.example/world/20231220/flood-report", "2023-12-20"),
+        ("https://news.example/2023/12/flood-report", None),  # no day: not a date
+        ("https://news.example/releases/2023/12/231218130031.htm", None),  # an id, not a date
+        ("https://news.example/2023/13/45/flood-report", None),
+        (None, None),
+    ],
+)
+def test_url_patterns(url, expected):
+    assert url_date(url) == expected
+
+
+def test_date_from_the_url_when_the_markup_has_none():
+    assert date_of(page(), "https://news.example/2023/12/20/why-cities-need-more-trees/") == ("2023-12-20", "url")
+
+
+def test_dateline_confirms_the_declared_publication_date():
+    body = (
+        '<div class="byline">By Ann Lee</div>\n<div class="dateline">December 20, 2023, updated December 23, 2023</div>'
+    )
+    assert date_of(page(LD_DATES, body)) == ("2023-12-20", "dateline+json-ld:datePublished")
+
+
+def test_update_shown_instead_of_the_publication_is_taken_when_declared_as_the_modification():
+    # Readers see "Updated Dec. 23": that is the article's date on this page.
+    body = '<div class="byline">By Ann Lee</div>\n<div class="dateline">Updated Dec. 23, 2023 at 9:00 a.m.</div>'
+    assert date_of(page(LD_DATES, body)) == ("2023-12-23", "dateline+json-ld:dateModified")
+
+
+def test_a_date_in_the_story_declared_nowhere_is_not_taken():
+    body = "<p>The council first discussed the plan on 3 March 2021, and again this month.</p>"
+    assert date_of(page(LD_DATES, body)) == ("2023-12-20", "json-ld:datePublished")
+
+
+def test_dateline_confirms_the_url_date():
+    body = '<p class="date">Posted on 20th December 2023</p>'
+    assert date_of(page(body=body), "https://news.example/2023/12/20/trees/") == ("2023-12-20", "dateline+url")
+
+
+def test_htmldate_is_the_last_resort():
+    html = """<html><head><title>Flood report</title></head>
+    <body><div class="post-meta"><span class="date">Published: 2021-03-04</span></div>
+    <p>Text of the report.</p></body></html>"""
+    assert date_of(html) == ("2021-03-04", "htmldate")
+
+
+def test_htmldate_leaves_the_page_tree_as_it_was():
+    html = """<html><head><title>Flood report</title><style>p {color: red}</style></head>
+    <body><nav><a href="/">Home</a></nav><div class="post-meta"><span class="date">Published: 2021-03-04</span></div>
+    <script>var x = 1;</script><p>Text of the report.</p><footer>Footer</footer></body></html>"""
+    tree = parse_html(html)
+    before = lxml.html.tostring(tree)
+    fields, sources = html_metadata(tree, None)
+    assert sources["date"] == "htmldate" and lxml.html.tostring(tree) == before
+
+
+def test_invalid_and_placeholder_dates_give_none():
+    head = """<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "0000-00-00"}</script>
+    <meta name="date" content="2019-13-45">
+    <meta property="article:published_time" content="1970-01-01T00:00:00Z">"""
+    assert date_of(page(head)) == (None, None)
+
+
+def test_no_date_anywhere_gives_none():
+    assert date_of(page()) == (None, None)
+
+
+def test_iso_and_make_date():
+    assert iso_date("2023-12-20T23:59:59-08:00") == "2023-12-20"  # taken as written: no time-zone guess
+    assert iso_date("2023-2-5") == "2023-02-05"
+    assert iso_date("2023-02-30") is None and iso_date(20231220) is None
+    assert make_date(2023, "Dec", 20) == "2023-12-20" and make_date(1989, 1, 1) is None
+
+
+def test_text_dates_in_the_usual_forms():
+    text = "Dec. 14, 2023 · 14 December 2023 · 14th Dec, 2023 · 2023-12-14 · 14.12.2023 · 2023/12/14"
+    assert text_dates(text) == ["2023-12-14"] * 6
+    assert text_dates("03/04/2023") == []  # US or European: ambiguous, not read
