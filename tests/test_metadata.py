@@ -280,3 +280,56 @@ def test_text_record_has_every_metadata_field_and_its_sources():
         meta["metadata_sources"]["language"] == "text:langid" and meta["metadata_sources"]["date"] == "text:meta.date"
     )
     assert set(meta["metadata_sources"]) == {"title", "author", "date", "language"}
+
+
+# --- text dumps: headline, byline, date and source lines, language of the text
+
+TEXT_BODY = (
+    "Cities across Europe are planting trees along their busiest streets, and the early results suggest that "
+    "the shade lowers summer temperatures by several degrees, the council said in its report on Monday.\n\n"
+    "Residents who were asked about the scheme said they liked it, although some complained about the leaves "
+    "that fall in autumn and about the cost of the work, which the regional government paid for.\n"
+)
+
+
+def text_meta(dump: str) -> dict:
+    config = Config(explain=True)
+    return result_record(clean(dump, config=config, input_type="text"), config)["metadata"]
+
+
+def test_text_dump_headline_byline_date_and_source_lines():
+    meta = text_meta(
+        "Why cities need more trees\n\nBy Ann Lee and Bo Chan\n\nUpdated 2023-12-03 10:15 GMT\n\n"
+        + TEXT_BODY
+        + "\nSource: The Daily Planet\n"
+    )
+    assert (meta["title"], meta["author"], meta["date"], meta["sitename"], meta["language"]) == (
+        "Why cities need more trees",
+        "Ann Lee; Bo Chan",
+        "2023-12-03",
+        "The Daily Planet",
+        "en",
+    )
+    assert meta["metadata_sources"]["sitename"] == "text:meta.source"
+
+
+def test_text_dump_in_another_language():
+    meta = text_meta(
+        "Warum Städte mehr Bäume brauchen\n\nVon Anna Lehmann\n\n03.12.2023\n\n"
+        "Städte in ganz Europa pflanzen Bäume an ihren belebtesten Straßen, und die ersten Ergebnisse zeigen, dass "
+        "der Schatten die Temperaturen im Sommer um mehrere Grad senkt. Der Rat sagte, er werde im nächsten Jahr "
+        "einen vollständigen Bericht veröffentlichen.\n\nDie Anwohner, die nach dem Vorhaben gefragt wurden, sagten, "
+        "dass es ihnen gefalle, auch wenn sich einige über das Laub im Herbst beschwerten.\n"
+    )
+    assert (meta["author"], meta["date"], meta["language"]) == ("Anna Lehmann", "2023-12-03", "de")
+
+
+def test_text_dump_date_that_could_be_either_month_is_unknown():
+    assert text_meta("Why cities need more trees\n\n03/12/2023\n\n" + TEXT_BODY)["date"] is None
+    assert text_meta("Why cities need more trees\n\n14/03/2023\n\n" + TEXT_BODY)["date"] == "2023-03-14"
+
+
+def test_text_dump_that_states_nothing_but_its_text():
+    meta = text_meta(TEXT_BODY)
+    assert meta["author"] is None and meta["date"] is None and meta["sitename"] is None
+    assert meta["language"] == "en"

@@ -711,8 +711,10 @@ def _decision(block: Block, first: LineClass, v: Verdict) -> Decision:
 def text_metadata(blocks: Sequence[Block], decisions: Sequence[Decision]) -> dict[str, str]:
     """The metadata the rules moved out of the text: title, author, date, sitename.
 
-    Title from the ``meta.title`` block, author from a byline with its prefix ("By",
-    "Reporting by:") stripped, sitename from a "Source: X" line, date as ISO YYYY-MM-DD.
+    Title from the ``meta.title`` block; authors from a byline with its prefix ("By",
+    "Reporting by:") stripped, several joined by "; " as for HTML pages; sitename from a
+    "Source: X" line; date as ISO YYYY-MM-DD from a date line, None when it is ambiguous
+    ("03/04/2023": March or April). Fields the dump does not state are left out.
     """
     out: dict[str, str] = {}
     for d in decisions:
@@ -720,13 +722,31 @@ def text_metadata(blocks: Sequence[Block], decisions: Sequence[Decision]) -> dic
         if d.reason == "meta.title" and "title" not in out:
             out["title"] = text
         elif d.reason == "meta.author" and "author" not in out:
-            m = _BYLINE.match(text)
-            out["author"] = m.group("name").strip(" |,-–—") if m else text
+            authors = _byline_authors(text)
+            if authors:
+                out["author"] = authors
         elif d.reason == "meta.source" and "sitename" not in out:
             m = _SOURCE.match(text)
             out["sitename"] = m.group("name").strip() if m else text
         elif d.reason == "meta.date" and "date" not in out:
-            iso = parse_date(text)
+            iso = _line_date(text)
             if iso:
                 out["date"] = iso
     return out
+
+
+def _byline_authors(text: str) -> str | None:
+    """The names of a byline line, "; "-joined ("By Ann Lee and Bo Chan" -> "Ann Lee; Bo Chan")."""
+    from cleaner.meta.author import split_names
+
+    m = _BYLINE.match(text)
+    names = split_names(m.group("name").strip(" |,-–—") if m else text)
+    return "; ".join(dict.fromkeys(names)) or None
+
+
+def _line_date(text: str) -> str | None:
+    """The date of a date line; None when it is written d/m/y or m/d/y with both parts <= 12."""
+    m = _DATE_TEXT.search(text)
+    if m and m["d4"] and "/" in m.group(0) and m["d4"] != m["mo4"] and int(m["d4"]) <= 12 and int(m["mo4"]) <= 12:
+        return None
+    return parse_date(text)
