@@ -23,7 +23,6 @@ zone: converting "2023-12-25T22:03Z" to another zone would guess where the reade
 
 from __future__ import annotations
 
-import copy
 import re
 from datetime import date
 from typing import Any
@@ -205,14 +204,16 @@ def datelines(tree: Any, headline: Any | None) -> list[str]:
 def htmldate_date(tree: Any, url: str | None) -> str | None:
     """The publication date htmldate finds (markup, url and visible patterns), or None.
 
-    htmldate prunes the tree it reads, so it gets a copy; ``original_date`` asks for the
-    publication, not the last-modified, date. About a millisecond a page: it runs only
-    when nothing else found a date.
+    ``original_date`` asks for the publication, not the last-modified, date. htmldate
+    prunes a copy of the tree it is given, never the tree itself (1.9 to 1.11 read; a test
+    checks it), so no copy is made here: it doubled the copying where htmldate gets that far.
+    About 7 ms a page where it runs (on the devdata pages), so it runs only when nothing
+    else found a date: 45% of the devdata pages.
     """
     from htmldate import find_date
 
     try:
-        found = find_date(copy.deepcopy(tree), url=url, original_date=True, extensive_search=False)
+        found = find_date(tree, url=url, original_date=True, extensive_search=False)
     except Exception:  # noqa: BLE001 - a date is optional; a library failure must not fail the page
         return None
     return iso_date(found) if found else None
