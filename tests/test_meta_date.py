@@ -148,3 +148,18 @@ def test_text_dates_in_the_usual_forms():
     text = "Dec. 14, 2023 · 14 December 2023 · 14th Dec, 2023 · 2023-12-14 · 14.12.2023 · 2023/12/14"
     assert text_dates(text) == ["2023-12-14"] * 6
     assert text_dates("03/04/2023") == []  # US or European: ambiguous, not read
+
+
+def test_dateline_written_against_the_headline_without_white_space():
+    html = (
+        "<html><head>" + LD_DATES + "</head><body><article><span class=date>December 20, 2023</span>"
+        "<h1>Why cities need more trees</h1><p>Cities across Europe are planting trees.</p></article></body></html>"
+    )
+    assert date_of(html) == ("2023-12-20", "dateline+json-ld:datePublished")
+
+
+def test_dateline_search_reads_only_around_the_headline():
+    # A long page: the date in the 50th paragraph after the headline is the story's, not a dateline.
+    story = "".join(f"<p>Paragraph {i} of the story, long enough to count as text on the page.</p>" for i in range(60))
+    html = page(LD_DATES, story.replace("Paragraph 50 of", "On December 23, 2023, paragraph 50 of"))
+    assert date_of(html) == ("2023-12-20", "json-ld:datePublished")

@@ -1,5 +1,7 @@
 """The headline (cleaner.meta.title): each source and the site-name stripping, on page fragments."""
 
+import lxml.html
+
 from cleaner.metadata import html_metadata
 from cleaner.segment import parse_html
 
@@ -132,3 +134,12 @@ def test_an_unrelated_h1_does_not_replace_the_declared_title():
 def test_no_declared_title_and_only_a_logo_heading_gives_none():
     html = page(body="<h1>The Daily Planet</h1>")
     assert title_of(html) == (None, None)
+
+
+def test_text_after_an_html_comment_in_a_heading_is_kept():
+    # cleaner's own parser drops comments; other callers' trees (lxml.html) keep them.
+    tree = lxml.html.document_fromstring(
+        "<html><head><title>Rain in Spain</title></head><body><h1>Rain in <!-- x -->Spain</h1></body></html>"
+    )
+    fields, sources = html_metadata(tree, None)
+    assert (fields["title"], sources["title"]) == ("Rain in Spain", "h1")

@@ -24,10 +24,11 @@ zone: converting "2023-12-25T22:03Z" to another zone would guess where the reade
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from cleaner.meta.page import ARTICLE_TYPES, PageMeta, visible_text
+from cleaner.meta.page import ARTICLE_TYPES, PageMeta, text_pieces, text_pieces_backward, visible_text
 
 # Years outside this range are typos or placeholders (0000-00-00), not web publication dates.
 MIN_YEAR, MAX_YEAR = 1990, 2100
@@ -182,23 +183,66 @@ def _time_date(tree: Any) -> tuple[str, str] | None:
 
 
 def datelines(tree: Any, headline: Any | None) -> list[str]:
-    """The dates written just before or after the headline element, in page order."""
+    """The dates written just before or after the headline element, in page order.
+
+    The text looked at is that of the headline's smallest ancestor holding more than
+    :data:`DATELINE_AFTER` characters after it (white space folded): up to
+    :data:`DATELINE_BEFORE` characters before the headline and :data:`DATELINE_AFTER`
+    after. It is read outwards from the headline, sibling by sibling and level by level,
+    and only as far as needed: the whole container (often the body) is never read.
+    """
     if headline is None:
         return []
     body = next(tree.iter("body"), None)
     title_text = " ".join(visible_text(headline).split())
     if body is None or not title_text:
         return []
-    # The text around the headline: its ancestors up to one holding enough text after it.
-    container = headline
-    text = title_text
-    while container.getparent() is not None and container is not body:
-        container = container.getparent()
-        text = " ".join(visible_text(container).split())
-        if len(text) - max(text.find(title_text), 0) > DATELINE_AFTER + len(title_text):
-            break
-    at = max(text.find(title_text), 0)
-    return text_dates(text[max(0, at - DATELINE_BEFORE) : at + len(title_text) + DATELINE_AFTER])
+    before: list[str] = []  # the text before the headline, nearest piece first
+    after: list[str] = []  # the text after it, in page order
+    before_size = after_size = 0  # their lengths with white space folded, at least
+    node = headline
+    while after_size <= DATELINE_AFTER and node is not body and node.getparent() is not None:
+        if before_size <= DATELINE_BEFORE:
+            for piece in _pieces_before(node):
+                before.append(piece)
+                before_size += _folded_size(piece)
+                if before_size > DATELINE_BEFORE:
+                    break
+        for piece in _pieces_after(node):
+            after.append(piece)
+            after_size += _folded_size(piece)
+            if after_size > DATELINE_AFTER:
+                break
+        node = node.getparent()
+    head = " ".join("".join(reversed(before)).split())[-DATELINE_BEFORE:]
+    tail = " ".join("".join(after).split())[:DATELINE_AFTER]
+    return text_dates(f"{head} {title_text} {tail}")
+
+
+def _folded_size(piece: str) -> int:
+    """A lower bound of the length ``piece`` adds once white space is folded."""
+    return len(piece) - sum(1 for ch in piece if ch.isspace()) if not piece.isspace() else 0
+
+
+def _pieces_before(node: Any) -> Iterator[str]:
+    """The visible text before ``node`` inside its parent, nearest piece first."""
+    for sibling in node.itersiblings(preceding=True):
+        if sibling.tail:
+            yield sibling.tail
+        yield from text_pieces_backward(sibling)
+    parent = node.getparent()
+    if parent.text:
+        yield parent.text
+
+
+def _pieces_after(node: Any) -> Iterator[str]:
+    """The visible text after ``node`` inside its parent, in page order."""
+    if node.tail:
+        yield node.tail
+    for sibling in node.itersiblings():
+        yield from text_pieces(sibling)
+        if sibling.tail:
+            yield sibling.tail
 
 
 def htmldate_date(tree: Any, url: str | None) -> str | None:

@@ -55,20 +55,58 @@ def squash(value: str | None) -> str:
 
 def visible_text(element: Any) -> str:
     """The text of ``element`` as shown: script, style and similar content left out."""
-    parts: list[str] = []
-    walker = lxml.etree.iterwalk(element, events=("start", "end"))
+    if not len(element):  # no children: most headings, links and names
+        return "" if _hidden(element) else " " if element.tag == "br" else element.text or ""
+    return "".join(text_pieces(element))
+
+
+def _hidden(node: Any) -> bool:
+    return not isinstance(node.tag, str) or node.tag in _HIDDEN_TAGS
+
+
+def text_pieces(element: Any) -> Iterator[str]:
+    """The visible text of ``element`` (not its tail), piece by piece in page order.
+
+    A generator, so a reader needing the first few hundred characters of a large element
+    stops there.
+    """
+    if _hidden(element):
+        return
+    # Comments and processing instructions come as their own events, with no "end": the
+    # text after one (its tail) is read there.
+    walker = lxml.etree.iterwalk(element, events=("start", "end", "comment", "pi"))
     for event, node in walker:
-        hidden = not isinstance(node.tag, str) or node.tag in _HIDDEN_TAGS
         if event == "start":
-            if hidden:
+            if _hidden(node):
                 walker.skip_subtree()
-            elif node.text:
-                parts.append(node.text)
+                continue
+            if node.text:
+                yield node.text
             if node.tag == "br":
-                parts.append(" ")
+                yield " "
         elif node is not element and node.tail:
-            parts.append(node.tail)
-    return "".join(parts)
+            yield node.tail
+
+
+def text_pieces_backward(element: Any) -> Iterator[str]:
+    """The pieces of :func:`text_pieces` in reverse order, last first (each piece as is)."""
+    stack: list[Any] = [element]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+            continue
+        if _hidden(item):
+            continue
+        # The pieces of ``item`` in page order are pushed so that the last is popped first.
+        if item.text:
+            stack.append(item.text)
+        if item.tag == "br":
+            stack.append(" ")
+        for child in item:
+            stack.append(child)
+            if child.tail:
+                stack.append(child.tail)
 
 
 @dataclass(slots=True)
