@@ -60,12 +60,21 @@ def load_model(path: str | None = None) -> LearnedModel:
     return LearnedModel.load(path)
 
 
+_EVIDENCE_COLUMNS = np.array([column for column, _, _ in _EVIDENCE_INDEX], dtype=np.int64)
+_NO_EVIDENCE = ("boilerplate.other", "low content score")
+
+
 def drop_reason(row: np.ndarray) -> tuple[str, str]:
     """The reason code and a few words of evidence for a dropped block's feature row."""
-    for column, reason, why in _EVIDENCE_INDEX:
-        if row[column] > 0.5:
-            return reason, why
-    return "boilerplate.other", "low content score"
+    return drop_reasons(row[None, :])[0]
+
+
+def drop_reasons(features: np.ndarray) -> list[tuple[str, str]]:
+    """:func:`drop_reason` of every row of ``features``, the evidence columns read at once."""
+    evidence = features[:, _EVIDENCE_COLUMNS] > 0.5
+    first = evidence.argmax(axis=1).tolist()
+    found = evidence.any(axis=1).tolist()
+    return [_EVIDENCE_INDEX[f][1:] if has else _NO_EVIDENCE for f, has in zip(first, found, strict=True)]
 
 
 # A declared language is trusted for the stopword features only when it is one of these
@@ -125,14 +134,15 @@ class LearnedExtractor:
             return []
         features, probs = self.scores(page, config)
         threshold = self.model_for(config).threshold
+        kept = probs > threshold
+        dropped = iter(drop_reasons(features[~kept]))
         decisions = []
-        for block, p in zip(page.blocks, probs, strict=True):
-            score = float(p)
-            if score > threshold:
+        for block, score, keep in zip(page.blocks, probs.tolist(), kept.tolist(), strict=True):
+            if keep:
                 decisions.append(
                     Decision(block.index, True, "content.selected", self.name, score, f"score {score:.2f}")
                 )
                 continue
-            reason, why = drop_reason(features[block.index])
+            reason, why = next(dropped)
             decisions.append(Decision(block.index, False, reason, self.name, score, f"score {score:.2f}; {why}"))
         return decisions
