@@ -17,8 +17,10 @@ and a "name" of more than a few words is a sentence, not a name.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
+
+import lxml.etree
 
 from cleaner.meta.page import ARTICLE_TYPES, PageMeta, clean_space, squash, visible_text
 
@@ -62,6 +64,9 @@ _NAME_SEPARATORS = re.compile(r"\s*(?:;|,|\s&\s|\band\b|\bund\b|\bet\b|\by\b|\|)
 _BYLINE_END = re.compile(r"\s(?:updated|published|posted|on|in|for|at|from|\d|\||•|·|—|–|-\s)", re.IGNORECASE)
 _MARKED = re.compile(r"byline|author|writer|contributor", re.IGNORECASE)
 _COMMENTS = re.compile(r"comment|respond|reply", re.IGNORECASE)
+_NOT_BYLINE_TAGS = frozenset({"script", "style", "meta", "link"})
+# Elements with an itemprop, found by libxml2 rather than a Python loop over every element.
+_ITEMPROP = lxml.etree.XPath("descendant-or-self::*[@itemprop]")
 # A parenthesised part of a name is a role or a nickname: "James Clear (Author)", "Richard (R.J.) Eskow".
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
 
@@ -182,8 +187,8 @@ def markup_author_names(tree: Any) -> tuple[list[str], str | None]:
                 names.append(found)
     if names:
         return names, "rel=author"
-    for element in tree.iter():
-        if not isinstance(element.tag, str) or "author" not in (element.get("itemprop") or "").lower().split():
+    for element in _ITEMPROP(tree):
+        if "author" not in element.get("itemprop").lower().split():
             continue
         inner = next((el for el in element.iter() if (el.get("itemprop") or "").lower() == "name"), None)
         target = inner if inner is not None else element
@@ -192,20 +197,35 @@ def markup_author_names(tree: Any) -> tuple[list[str], str | None]:
     return names, "itemprop=author" if names else None
 
 
+def elements_after(tree: Any, headline: Any | None) -> Iterator[Any]:
+    """The elements after ``headline`` in page order (its own descendants first); all of ``tree``'s without one.
+
+    A generator: a byline is usually a few elements after the headline, and the reading
+    stops there.
+    """
+    if headline is None:
+        yield from tree.iter(lxml.etree.Element)
+        return
+    yield from headline.iterdescendants(lxml.etree.Element)
+    node = headline
+    while node is not None:
+        for sibling in node.itersiblings(lxml.etree.Element):
+            yield from sibling.iter(lxml.etree.Element)
+        node = node.getparent()
+
+
 def byline_names(tree: Any, headline: Any | None) -> list[str]:
     """Names in the first byline element (class/id ``byline``, ``author``...) after the headline."""
-    started = headline is None
     looked = 0
-    for element in tree.iter():
-        if element is headline:
-            started = True
+    for element in elements_after(tree, headline):
+        css, ident = element.get("class"), element.get("id")
+        if css is None and ident is None:
             continue
-        if not started or not isinstance(element.tag, str) or element.tag in ("script", "style", "meta", "link"):
-            continue
-        marks = f"{element.get('class') or ''} {element.get('id') or ''}"
+        marks = f"{css or ''} {ident or ''}"
         # A comment's author ("Peter says") or a comment form's "Name" field is not the byline.
         if (
             not _MARKED.search(marks)
+            or element.tag in _NOT_BYLINE_TAGS
             or _COMMENTS.search(marks)
             or next(element.iterancestors("form"), None) is not None
         ):
