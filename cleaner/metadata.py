@@ -10,6 +10,7 @@ for ``--explain``. The readers of the harder fields live in :mod:`cleaner.meta`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -64,13 +65,20 @@ def publication_date(tree: Any, url: str | None) -> str | None:
 
 def declared_language(tree: Any) -> str | None:
     """The language code of ``<html lang>`` (or ``xml:lang``, or a content-language meta), lower case."""
-    values = [tree.get("lang"), tree.get("xml:lang")]
-    values += [m.get("content") for m in tree.iter("meta") if (m.get("http-equiv") or "").lower() == "content-language"]
-    for value in values:
+    for value in _declared_languages(tree):
         match = _LANG_ATTR.match((value or "").split(",")[0])
         if match:
             return match.group(1).lower()
     return None
+
+
+def _declared_languages(tree: Any) -> Iterator[str | None]:
+    """The values declaring the page's language, in order of trust; the metas only read if needed."""
+    yield tree.get("lang")
+    yield tree.get("xml:lang")
+    for meta in tree.iter("meta"):
+        if (meta.get("http-equiv") or "").lower() == "content-language":
+            yield meta.get("content")
 
 
 def _first_meta(page: PageMeta, names: tuple[str, ...]) -> tuple[str | None, str | None]:
@@ -122,8 +130,8 @@ def find_terms(page: PageMeta, metas: tuple[str, ...], ld_prop: str) -> tuple[li
 
 def find_license(page: PageMeta) -> tuple[str | None, str | None]:
     """The licence the page states: a ``rel="license"`` link, JSON-LD ``license``, or a rights meta."""
-    for link in page.tree.iter("a", "link"):
-        if "license" in (link.get("rel") or "").lower().split() and link.get("href"):
+    for link in page.rel_links("license"):
+        if link.get("href"):
             return _absolute(link.get("href"), page.url), "rel=license"
     value = _ld_first(page, "license")
     if isinstance(value, dict):

@@ -177,17 +177,17 @@ def meta_author_names(page: PageMeta) -> tuple[list[str], str | None]:
     return [], None
 
 
-def markup_author_names(tree: Any) -> tuple[list[str], str | None]:
+def markup_author_names(page: PageMeta) -> tuple[list[str], str | None]:
     """Names in ``rel="author"`` links, then in ``itemprop="author"`` elements."""
     names = []
-    for link in tree.iter("a"):
-        if "author" in (link.get("rel") or "").lower().split():
+    for link in page.rel_links("author"):
+        if link.tag == "a":
             found = clean_name(visible_text(link))
             if found:
                 names.append(found)
     if names:
         return names, "rel=author"
-    for element in _ITEMPROP(tree):
+    for element in _ITEMPROP(page.tree):
         if "author" not in element.get("itemprop").lower().split():
             continue
         inner = next((el for el in element.iter() if (el.get("itemprop") or "").lower() == "name"), None)
@@ -252,7 +252,7 @@ def find_author(page: PageMeta, site: set[str], headline: Any | None) -> tuple[s
     joined = join_names(names, site)
     if joined:
         return joined, source
-    names, source = markup_author_names(page.tree)
+    names, source = markup_author_names(page)
     joined = join_names(names, site)
     if joined:
         return joined, source

@@ -27,6 +27,7 @@ _HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "but
 MAX_JSON_LD_CHARS = 500_000
 # JSON-LD nests objects; pages seen nest four or five levels. Deeper is a data dump.
 MAX_JSON_LD_DEPTH = 8
+_REL_ELEMENTS = lxml.etree.XPath("descendant-or-self::*[@rel][self::a or self::link]")
 # Some sites wrap the JSON in an HTML comment or CDATA section.
 _JSON_WRAPPER = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$")
 
@@ -117,6 +118,7 @@ class PageMeta:
     url: str | None
     meta: dict[str, list[str]] = field(default_factory=dict)
     json_ld: list[dict[str, Any]] = field(default_factory=list)
+    _rel_elements: list[Any] | None = None
 
     @classmethod
     def read(cls, tree: Any, url: str | None) -> PageMeta:
@@ -139,6 +141,12 @@ class PageMeta:
             if values:
                 return name, values[0]
         return None
+
+    def rel_links(self, token: str) -> list[Any]:
+        """The ``<a>`` and ``<link>`` elements whose ``rel`` has ``token`` (``author``, ``license``), in page order."""
+        if self._rel_elements is None:  # one search of the tree, by libxml2, for every reader
+            self._rel_elements = _REL_ELEMENTS(self.tree)
+        return [el for el in self._rel_elements if token in el.get("rel").lower().split()]
 
     def ld_values(self, prop: str, types: frozenset[str] | None = None) -> Iterator[Any]:
         """The values of ``prop`` in the JSON-LD objects (only objects of ``types`` when given)."""

@@ -186,8 +186,8 @@ def _tokens(text: str) -> set[str]:
     return set(key(text).split())
 
 
-def similar_h1(tree: Any, declared: list[tuple[str, str]]) -> tuple[str, Any] | None:
-    """The ``h1`` sharing the most of its words with the declared titles, if half of them or more.
+def similar_h1(h1s: list[tuple[Any, str]], declared: list[tuple[str, str]]) -> tuple[str, Any] | None:
+    """The h1 of ``h1s`` (see :func:`headings`) sharing most of its words with the declared titles, if half or more.
 
     A page's heading and its declared title often say the same in other words ("Online
     Graphic Design Course" and "Graphic Design Course Online | School"); the heading is
@@ -195,7 +195,7 @@ def similar_h1(tree: Any, declared: list[tuple[str, str]]) -> tuple[str, Any] | 
     """
     words = set().union(*(_tokens(text) for _, text in declared)) if declared else set()
     best: tuple[float, str, Any] | None = None
-    for element, text in headings(tree, "h1"):
+    for element, text in h1s:
         tokens = _tokens(text)
         if tokens:
             share = len(tokens & words) / len(tokens)
@@ -235,8 +235,9 @@ def find_title(page: PageMeta, sitename: str | None, host: str | None) -> tuple[
         leading.add(key(short))
         runs.append((leading, inner, max(len(key(text)), 1)))
     best: tuple[tuple[bool, int, float, int, int], str, str, Any] | None = None
+    by_level = {tag: headings(page.tree, tag) for tag in HEADING_TAGS}
     for level, tag in enumerate(HEADING_TAGS):
-        for order, (element, text) in enumerate(headings(page.tree, tag)):
+        for order, (element, text) in enumerate(by_level[tag]):
             heading_key = key(text)
             if not heading_key or is_site_segment(text, names):
                 continue
@@ -249,7 +250,7 @@ def find_title(page: PageMeta, sitename: str | None, host: str | None) -> tuple[
                         best = (rank, text, tag, element)
     if best is not None:
         return best[1], best[2], best[3]
-    similar = similar_h1(page.tree, declared)
+    similar = similar_h1(by_level["h1"], declared)
     if similar is not None:
         return similar[0], "h1", similar[1]
     if not declared:
