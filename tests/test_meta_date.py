@@ -163,3 +163,8 @@ def test_dateline_search_reads_only_around_the_headline():
     story = "".join(f"<p>Paragraph {i} of the story, long enough to count as text on the page.</p>" for i in range(60))
     html = page(LD_DATES, story.replace("Paragraph 50 of", "On December 23, 2023, paragraph 50 of"))
     assert date_of(html) == ("2023-12-20", "json-ld:datePublished")
+
+
+def test_only_a_modification_date_declared_is_the_date():
+    head = '<meta property="article:modified_time" content="2023-12-23T10:00:00+00:00">'
+    assert date_of(page(head)) == ("2023-12-23", "meta:article:modified_time")
