@@ -168,3 +168,13 @@ def test_dateline_search_reads_only_around_the_headline():
 def test_only_a_modification_date_declared_is_the_date():
     head = '<meta property="article:modified_time" content="2023-12-23T10:00:00+00:00">'
     assert date_of(page(head)) == ("2023-12-23", "meta:article:modified_time")
+
+
+def test_dateline_in_minified_markup_is_read_block_by_block():
+    # No white space between the elements: "...Ann LeeUpdated Dec. 23, 2023The council..." hid the date.
+    html = (
+        "<html><head>" + LD_DATES + "</head><body><article><h1>Why cities need more trees</h1>"
+        '<p class="byline">By Ann Lee</p><p class="dateline">Updated Dec. 23, 2023</p>'
+        "<p>The council said on Monday that it would plant more trees.</p></article></body></html>"
+    )
+    assert date_of(html) == ("2023-12-23", "dateline+json-ld:dateModified")

@@ -22,6 +22,15 @@ _WHITESPACE = re.compile(r"\s+")
 _WORDS = re.compile(r"\w+")
 # Text inside these elements is never shown to a reader.
 _HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "button"})
+# Elements shown on lines of their own: their text is separated from the text around them
+# ("<p>By Ann Lee</p><p>Dec. 3, 2023</p>" reads "By Ann Lee Dec. 3, 2023", not "...LeeDec.").
+BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "br", "dd", "details", "div", "dl", "dt", "fieldset",
+        "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
+        "main", "nav", "ol", "p", "pre", "section", "summary", "table", "td", "th", "tr", "ul",
+    }
+)  # fmt: skip
 # A JSON-LD block larger than this is a data dump (product catalogues, whole feeds), not
 # the description of one page; parsing it would cost more than the page itself.
 MAX_JSON_LD_CHARS = 500_000
@@ -57,7 +66,7 @@ def squash(value: str | None) -> str:
 def visible_text(element: Any) -> str:
     """The text of ``element`` as shown: script, style and similar content left out."""
     if not len(element):  # no children: most headings, links and names
-        return "" if _hidden(element) else " " if element.tag == "br" else element.text or ""
+        return "" if _hidden(element) else element.text or ""
     return "".join(text_pieces(element))
 
 
@@ -81,12 +90,15 @@ def text_pieces(element: Any) -> Iterator[str]:
             if _hidden(node):
                 walker.skip_subtree()
                 continue
+            if node.tag in BLOCK_TAGS:
+                yield " "
             if node.text:
                 yield node.text
-            if node.tag == "br":
+        elif node is not element:
+            if node.tag in BLOCK_TAGS:
                 yield " "
-        elif node is not element and node.tail:
-            yield node.tail
+            if node.tail:
+                yield node.tail
 
 
 def text_pieces_backward(element: Any) -> Iterator[str]:
@@ -100,14 +112,17 @@ def text_pieces_backward(element: Any) -> Iterator[str]:
         if _hidden(item):
             continue
         # The pieces of ``item`` in page order are pushed so that the last is popped first.
+        block = item.tag in BLOCK_TAGS
+        if block:
+            stack.append(" ")
         if item.text:
             stack.append(item.text)
-        if item.tag == "br":
-            stack.append(" ")
         for child in item:
             stack.append(child)
             if child.tail:
                 stack.append(child.tail)
+        if block and item is not element:
+            stack.append(" ")
 
 
 @dataclass(slots=True)
