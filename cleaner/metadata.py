@@ -150,8 +150,8 @@ def find_canonical(page: PageMeta) -> tuple[str | None, str | None]:
     """
     found: list[tuple[str, str]] = [
         (href, "link:canonical")
-        for link in page.tree.iter("link")
-        if "canonical" in (link.get("rel") or "").lower().split() and (href := clean_space(link.get("href")))
+        for link in page.rel_links("canonical")
+        if link.tag == "link" and (href := clean_space(link.get("href")))
     ]
     found += [(value, "meta:og:url") for value in page.meta.get("og:url", ())]
     for href, source in found:
