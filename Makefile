@@ -41,8 +41,10 @@ bench: install
 	$(PY) -m bench.speed --data $(DEVDATA) --extractors default,ensemble
 
 eval: install
-	$(PY) -m bench.quality --data $(DEVDATA) --split test --train-split --extractors learned,ensemble,rules
+	$(PY) -m bench.quality --data $(DEVDATA) --split test --train-split --extractors learned,ensemble,rules \
+		--text-extractors learned,rules
 	$(PY) -m bench.learned_cv --data $(DEVDATA)
+	$(PY) -m bench.text_model_cv --data $(DEVDATA)
 	$(PY) -m bench.corpus_eval --data $(DEVDATA)
 
 clean:

@@ -127,10 +127,10 @@ def cleaner_html(html: bytes, url: str | None, extractor: str, model: str | None
     return _result_text(result), dict(getattr(result, "metadata", {}) or {})
 
 
-def cleaner_text(dump: str, extractor: str) -> str:
-    """cleaner.clean on a text dump (``input_type="text"``)."""
+def cleaner_text(dump: str, extractor: str, text_model: str | None = None) -> str:
+    """cleaner.clean on a text dump (``input_type="text"``; ``text_model``: a text-line model file)."""
     clean, config = cleaner_api()
-    return _result_text(clean(dump, input_type="text", config=config(extractor=extractor)))
+    return _result_text(clean(dump, input_type="text", config=config(extractor=extractor, text_model=text_model)))
 
 
 def _result_text(result: Any) -> str:

@@ -75,6 +75,7 @@ class Options:
     cache: Path | None
     model: str | None = None
     text_extractors: tuple[str, ...] = ("default",)
+    text_model: str | None = None
 
 
 _OPTIONS: Options | None = None
@@ -140,7 +141,8 @@ def evaluate_page(page: GoldPage, options: Options) -> list[PageScore]:
             _run(page, f"{conv}/c4-lines", partial(baselines.c4_filter, dump, page_rules=False), scores)
             if options.cleaner_ok:
                 for name in options.text_extractors:
-                    _run(page, f"{conv}/cleaner-text:{name}", partial(baselines.cleaner_text, dump, name), scores)
+                    run_text = partial(baselines.cleaner_text, dump, name, options.text_model)
+                    _run(page, f"{conv}/cleaner-text:{name}", run_text, scores)
     return scores
 
 
@@ -380,6 +382,28 @@ def train_split_model(args: argparse.Namespace, train_keys: list[str]) -> Path:
     return path
 
 
+def train_split_text_model(args: argparse.Namespace, train_keys: list[str], converters: list[str]) -> Path:
+    """Train the text-line model on the dumps of the train side of the split; return its path."""
+    from cleaner.train import train_from_dumps
+
+    wanted = set(train_keys)
+    for page in load_devdata(args.data):  # the train pages' dumps, made and cached if missing
+        if page.key in wanted:
+            for converter in converters:
+                textdumps.get_dump(page, converter, args.cache)
+    path = Path(args.cache) / f"split-text-model-{args.seed}-{args.test_share}.npz"
+    print(f"training the text-line model on the dumps of {len(train_keys)} train pages", file=sys.stderr)
+    train_from_dumps(
+        args.data,
+        [Path(args.cache) / c for c in converters],
+        path,
+        keys=train_keys,
+        jobs=args.jobs or os.cpu_count() or 1,
+        log=lambda m: print(m, file=sys.stderr),
+    )
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse options, evaluate, print the tables (and record them with --write)."""
     parser = argparse.ArgumentParser(prog="python -m bench.quality", description=__doc__.split("\n\n")[0])
@@ -427,6 +451,8 @@ def main(argv: list[str] | None = None) -> int:
         load_devdata(args.data, args.datasets.split(",") if args.datasets else None, args.limit, with_html=False)
     )
     model = args.model
+    text_model = None
+    converters = [x.strip() for x in args.converters.split(",") if x.strip()]
     if args.split != "all":
         train, test = split_by_site(pages, args.test_share, args.seed)
         keep = set(test if args.split == "test" else train)
@@ -439,16 +465,20 @@ def main(argv: list[str] | None = None) -> int:
             notes.append(
                 f"learned and ensemble use a model trained in this run on the {len(train)} pages of the other sites"
             )
+            if not args.no_text_path and cleaner_ok:
+                text_model = str(train_split_text_model(args, train, converters))
+                notes.append("the text path's learned extractor uses a text-line model trained in this run likewise")
     options = Options(
         root=args.data,
         extractors=tuple(x.strip() for x in args.extractors.split(",") if x.strip()),
         cleaner_ok=cleaner_ok,
         text_path=not args.no_text_path,
-        converters=tuple(x.strip() for x in args.converters.split(",") if x.strip()),
+        converters=tuple(converters),
         metadata=not args.no_metadata,
         cache=args.cache,
         model=model,
         text_extractors=tuple(x.strip() for x in args.text_extractors.split(",") if x.strip()),
+        text_model=text_model,
     )
     start = time.perf_counter()
     scores = run(pages, options, args.jobs)

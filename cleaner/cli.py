@@ -75,6 +75,13 @@ def cli() -> None:
 @click.option(
     "--model", type=click.Path(exists=True, dir_okay=False), default=None, help="Model file from `cleaner train`."
 )
+@click.option(
+    "--text-model",
+    "text_model",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Text-line model file from `cleaner train --input text`.",
+)
 @click.option("--html-field", default=None, help="JSONL field that holds HTML (default: html).")
 @click.option("--text-field", default=None, help="JSONL field that holds text (default: text).")
 @click.option("--id-field", default=None, help="JSONL field that holds the id (default: id).")
@@ -245,11 +252,28 @@ def stats(
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Model file to write (.npz).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes for feature extraction.")
 @click.option("--datasets", default=None, help="Comma-separated dataset folders to use (default: all).")
-def train(data: str, output: str, jobs: int | None, datasets: str | None) -> None:
+@click.option(
+    "--input",
+    "input_type",
+    type=click.Choice(["html", "text"]),
+    default="html",
+    help="html: the model of HTML pages; text: the text-line model of text dumps (needs --dumps).",
+)
+@click.option(
+    "--dumps",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="With --input text: a folder of text dumps of the pages, <dataset>/<id>.txt (repeatable).",
+)
+def train(
+    data: str, output: str, jobs: int | None, datasets: str | None, input_type: str, dumps: tuple[str, ...]
+) -> None:
     """Train the learned extractor's model on labelled pages in DATA; write it to OUTPUT.
 
     DATA holds one folder per dataset, each with gold.jsonl (id, url, text or with/without
-    snippets) and html/<id>.html.gz, like ../shared/devdata. Needs the `train` extra.
+    snippets) and html/<id>.html.gz, like ../shared/devdata. With --input text, the model
+    of text dumps is trained on the dumps of those pages in the --dumps folders. Needs the
+    `train` extra.
     """
     import os
 
@@ -258,12 +282,18 @@ def train(data: str, output: str, jobs: int | None, datasets: str | None) -> Non
     except ImportError:
         _fail(UsageError("training needs LightGBM: pip install 'cleaner[train]'"))
         return
-    from cleaner.train import train_from_devdata
+    from cleaner.train import train_from_devdata, train_from_dumps
 
     names = [x.strip() for x in datasets.split(",")] if datasets else None
-    train_from_devdata(
-        data, output, datasets=names, jobs=jobs or os.cpu_count() or 1, log=lambda m: click.echo(m, err=True)
-    )
+    processes = jobs or os.cpu_count() or 1
+    log = lambda m: click.echo(m, err=True)  # noqa: E731 - a one-line logger
+    if input_type == "text":
+        if not dumps:
+            _fail(UsageError("--input text needs at least one --dumps folder of text dumps"))
+            return
+        train_from_dumps(data, list(dumps), output, datasets=names, jobs=processes, log=log)
+        return
+    train_from_devdata(data, output, datasets=names, jobs=processes, log=log)
 
 
 def main() -> None:

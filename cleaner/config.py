@@ -35,6 +35,8 @@ class Config:
     # A model file made by ``cleaner train`` for the learned extractor (default: the
     # model shipped in the package).
     model: str | None = None
+    # The same for text dumps: a text-line model file made by ``cleaner train --input text``.
+    text_model: str | None = None
     # Corpus statistics (cleaner.corpus): blocks repeated across a site's pages are
     # dropped. None: two passes for a corpus (folders, archives, several files), one pass
     # for a single document or stdin; True/False force it on or off.

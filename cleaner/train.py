@@ -11,6 +11,11 @@ out-of-fold stage-one scores, grouped by site, so it learns from scores like tho
 will see on new pages. The fitted trees are exported to plain arrays
 (:mod:`cleaner.treemodel`), so run time needs numpy only.
 
+Text dumps get their own model (``cleaner train --input text``): the examples are the
+lines of dumps of the same labelled pages, their features the text columns plus the rules
+extractor's decision on each line, and stage two reads the neighbouring lines' stage-one
+scores (:func:`cleaner.treemodel.line_context`) instead of containers.
+
 Training is deterministic: fixed seeds, one thread, inputs in a fixed order.
 """
 
@@ -28,10 +33,18 @@ import numpy as np
 
 from cleaner.blockfeatures import feature_names
 from cleaner.config import Config
-from cleaner.extractors.learned import page_features
+from cleaner.extractors.learned import TEXT_MODEL_COLUMNS, page_features, text_features
 from cleaner.labels import UNKNOWN, labels_from_gold, labels_from_snippets
 from cleaner.model import Decision, Document
-from cleaner.treemodel import STAGE2_NAMES, LearnedModel, TreeEnsemble, container_groups, stage2_matrix
+from cleaner.treemodel import (
+    LINE_CONTEXT_NAMES,
+    STAGE2_NAMES,
+    LearnedModel,
+    TreeEnsemble,
+    container_groups,
+    line_context,
+    stage2_matrix,
+)
 
 # Tree settings. 63 leaves at depth at most 7 suits tabular data of this size (a few
 # hundred thousand rows) and bounds prediction to 7 vectorised steps. The learning rate
@@ -155,6 +168,76 @@ def _devdata_examples(args: tuple[str, Any, bool]) -> PageExamples | None:
         return None
 
 
+def text_examples_for(
+    text: str,
+    gold: str | None,
+    with_snippets: Sequence[str] = (),
+    without_snippets: Sequence[str] = (),
+    *,
+    key: str = "",
+    site: str = "",
+    dataset: str = "",
+) -> PageExamples:
+    """Turn one labelled text dump into line examples, through the pipeline and the rules extractor."""
+    from cleaner.extractors.rules import RulesExtractor
+    from cleaner.pipeline import decode, parse
+
+    config = Config()
+    document = Document(id=key, source=key, input_type="text", content=text)
+    page = parse(document, decode(document, config))
+    rules = RulesExtractor().decide(page, config)
+    features = text_features(page, rules, config)
+    texts = [b.text for b in page.blocks]
+    if gold is not None:
+        labels = labels_from_gold(page.blocks, gold)
+    else:
+        labels = labels_from_snippets(page.blocks, with_snippets, without_snippets)
+    weights = block_weights(texts, labels)
+    groups = np.zeros(len(texts), dtype=np.int64)  # lines have no containers
+    return PageExamples(key, site, dataset, features, labels, weights, texts, page.language, groups)
+
+
+def _dump_examples(args: tuple[list[str], Any]) -> list[PageExamples]:
+    dumps, page = args
+    found = []
+    for folder in dumps:
+        path = Path(folder) / page.dataset / f"{page.id}.txt"
+        if not path.exists():
+            continue
+        example = text_examples_for(
+            path.read_text(encoding="utf-8"),
+            page.text if page.gold_type != "snippets" else None,
+            page.with_snippets,
+            page.without_snippets,
+            key=f"{page.key}@{Path(folder).name}",
+            site=page.site,
+            dataset=page.dataset,
+        )
+        if len(example.texts):
+            found.append(example)
+    return found
+
+
+def dump_examples(
+    root: str | Path, dumps: Sequence[str | Path], datasets: Sequence[str] | None = None, jobs: int = 1
+) -> list[PageExamples]:
+    """Line examples of every devdata page under ``root`` that has a dump in one of the ``dumps`` folders.
+
+    A dumps folder mirrors the data: ``<dumps>/<dataset>/<id>.txt`` (as ``bench.textdumps``
+    writes them); with several folders (several converters) a page gives one example each.
+    """
+    from cleaner.evaluate import load_devdata
+
+    pages = list(load_devdata(root, datasets, with_html=False))
+    tasks = [([str(d) for d in dumps], p) for p in pages]
+    if jobs > 1:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            found = pool.map(_dump_examples, tasks, chunksize=16)
+    else:
+        found = [_dump_examples(t) for t in tasks]
+    return [e for page in found for e in page]
+
+
 def devdata_examples(
     root: str | Path,
     datasets: Sequence[str] | None = None,
@@ -195,16 +278,23 @@ def _fit(params: dict[str, Any], rounds: int, x: np.ndarray, y: np.ndarray, w: n
     return TreeEnsemble.from_lightgbm(booster.dump_model())
 
 
-def _stage2_rows(examples: Sequence[PageExamples], stage1: Callable[[PageExamples], np.ndarray]) -> list[PageExamples]:
+def _stage2_rows(
+    examples: Sequence[PageExamples], stage1: Callable[[PageExamples], np.ndarray], input_type: str = "html"
+) -> list[PageExamples]:
     rows = []
     for e in examples:
-        s2 = stage2_matrix(stage1(e), e.features, e.groups)
+        if input_type == "text":
+            s2 = np.hstack([e.features, line_context(stage1(e))])
+        else:
+            s2 = stage2_matrix(stage1(e), e.features, e.groups)
         rows.append(PageExamples(e.key, e.site, e.dataset, s2, e.labels, e.weights, e.texts, e.lang, e.groups, e.votes))
     return rows
 
 
-def fit_model(examples: Sequence[PageExamples], log: Callable[[str], None] = print) -> LearnedModel:
-    """Fit both stages on ``examples`` and return the model, ready to save or use."""
+def fit_model(
+    examples: Sequence[PageExamples], log: Callable[[str], None] = print, input_type: str = "html"
+) -> LearnedModel:
+    """Fit both stages on ``examples`` (HTML blocks, or text lines for ``input_type="text"``) and return the model."""
     started = time.perf_counter()
     x, y, w = _stack(examples)
     log(f"stage 1: {len(y)} labelled blocks from {len(examples)} pages, {x.shape[1]} features")
@@ -221,13 +311,16 @@ def fit_model(examples: Sequence[PageExamples], log: Callable[[str], None] = pri
         for e in held:
             oof[e.key] = model.predict(e.features)
         log(f"  fold {fold + 1}/{OOF_FOLDS}: {len(held)} held-out pages ({time.perf_counter() - started:.0f} s)")
-    rows = _stage2_rows(examples, lambda e: oof[e.key] if e.key in oof else stage1.predict(e.features))
+    rows = _stage2_rows(examples, lambda e: oof[e.key] if e.key in oof else stage1.predict(e.features), input_type)
     stage2 = _fit(STAGE2_PARAMS, STAGE2_ROUNDS, *_stack(rows))
     info: dict[str, Any] = {"pages": len(examples), "blocks": int(len(y))}
     if all(e.votes is not None for e in examples):
         info["ensemble_weights"] = ensemble_weights(rows, stage2)
         log(f"ensemble weights {info['ensemble_weights']}")
     log(f"fitted in {time.perf_counter() - started:.0f} s")
+    if input_type == "text":
+        names = (*TEXT_MODEL_COLUMNS, *LINE_CONTEXT_NAMES)
+        return LearnedModel(TEXT_MODEL_COLUMNS, stage1, stage2, names, info=info, input_type="text")
     return LearnedModel(feature_names(True), stage1, stage2, STAGE2_NAMES, info=info)
 
 
@@ -267,6 +360,32 @@ def train_from_devdata(
     examples.sort(key=lambda e: e.key)
     log(f"{len(examples)} pages with examples")
     model = fit_model(examples, log)
+    model.save(output)
+    log(f"saved {output}")
+    return model
+
+
+def train_from_dumps(
+    root: str | Path,
+    dumps: Sequence[str | Path],
+    output: str | Path,
+    *,
+    keys: Iterable[str] | None = None,
+    datasets: Sequence[str] | None = None,
+    jobs: int = 1,
+    log: Callable[[str], None] = print,
+) -> LearnedModel:
+    """Fit the text-line model on the dumps of the labelled pages under ``root``; save it to ``output``.
+
+    ``keys`` restricts training to those pages (a train split); every page by default.
+    """
+    examples = dump_examples(root, dumps, datasets, jobs=jobs)
+    if keys is not None:
+        wanted = set(keys)
+        examples = [e for e in examples if e.key.rsplit("@", 1)[0] in wanted]
+    examples.sort(key=lambda e: e.key)
+    log(f"{len(examples)} text dumps with examples")
+    model = fit_model(examples, log, input_type="text")
     model.save(output)
     log(f"saved {output}")
     return model

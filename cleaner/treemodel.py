@@ -258,12 +258,49 @@ def stage2_matrix(p: np.ndarray, features: np.ndarray, groups: np.ndarray) -> np
     return np.column_stack(cols)
 
 
+# Stage two of the text-line model: each line's stage-one score, those of the lines up to
+# three away (a heading or byline sits one or two lines from its article; -1: no line
+# there), their means over windows of 2, 5 and 10 lines either side (a paragraph, a
+# section, a teaser list), the page's mean and the line's position.
+LINE_OFFSETS = (-3, -2, -1, 1, 2, 3)
+LINE_WINDOWS = (2, 5, 10)
+LINE_CONTEXT_NAMES: tuple[str, ...] = (
+    "s1",
+    *(f"s1_at{o:+d}" for o in LINE_OFFSETS),
+    *(f"s1_mean{h}" for h in LINE_WINDOWS),
+    "s1_page_mean",
+    "line_position",
+)
+
+
+def line_context(p: np.ndarray) -> np.ndarray:
+    """The :data:`LINE_CONTEXT_NAMES` columns of a text page from its lines' stage-one scores."""
+    n = len(p)
+    cols = [p]
+    for off in LINE_OFFSETS:
+        shifted = np.full(n, -1.0)
+        if off < 0:
+            shifted[-off:] = p[:off]
+        else:
+            shifted[:-off] = p[off:]
+        cols.append(shifted)
+    cumulative = np.concatenate([[0.0], np.cumsum(p)])
+    index = np.arange(n)
+    for half in LINE_WINDOWS:
+        lo, hi = np.clip(index - half, 0, n), np.clip(index + half + 1, 0, n)
+        cols.append((cumulative[hi] - cumulative[lo]) / np.maximum(hi - lo, 1))
+    cols += [np.full(n, p.mean() if n else 0.0), index / max(n - 1, 1)]
+    return np.column_stack(cols) if n else np.zeros((0, len(LINE_CONTEXT_NAMES)))
+
+
 # ----------------------------------------------------------------------------- the model
 
 # Default keep threshold on the stage-two score: 0.5 is where the log-odds change sign;
 # training may store a better one (chosen on held-out pages) in the model file.
 DEFAULT_THRESHOLD = 0.5
 SHIPPED_MODEL = "learned.npz"
+# The text-line model: the same two stages over line features and the rules' decisions.
+SHIPPED_TEXT_MODEL = "learned-text.npz"
 
 
 @dataclass(slots=True)
@@ -276,14 +313,25 @@ class LearnedModel:
     stage2_features: tuple[str, ...] = STAGE2_NAMES
     threshold: float = DEFAULT_THRESHOLD
     info: dict[str, Any] | None = None
+    # "html": blocks of a page, stage two over containers; "text": lines of a dump, stage
+    # two over neighbouring lines (line_context).
+    input_type: str = "html"
 
-    def scores(self, features: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Stage-one and stage-two content probabilities of every block of a page."""
+    def scores(self, features: np.ndarray, groups: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Stage-one and stage-two content probabilities of every block of a page (``groups``: HTML only)."""
         if features.shape[1] != len(self.features):
             raise ValueError(f"model expects {len(self.features)} features, got {features.shape[1]}")
         p1 = self.stage1.predict(features)
-        p2 = self.stage2.predict(stage2_matrix(p1, features, groups))
+        p2 = self.stage2.predict(self.stage2_columns(p1, features, groups))
         return p1, p2
+
+    def stage2_columns(self, p1: np.ndarray, features: np.ndarray, groups: np.ndarray | None) -> np.ndarray:
+        """Stage two's input for a page, from its stage-one scores and features."""
+        if self.input_type == "text":
+            return np.hstack([features, line_context(p1)])
+        if groups is None:
+            raise ValueError("an HTML model needs the blocks' container groups")
+        return stage2_matrix(p1, features, groups)
 
     def save(self, path: str | Path) -> None:
         """Write the model as a compressed ``.npz`` of plain arrays, atomically and byte-reproducibly.
@@ -297,6 +345,7 @@ class LearnedModel:
             "stage2_features": list(self.stage2_features),
             "threshold": self.threshold,
             "info": self.info or {},
+            "input_type": self.input_type,
         }
         arrays: dict[str, np.ndarray] = {
             "header": np.frombuffer(json.dumps(header, sort_keys=True).encode("utf-8"), dtype=np.uint8),
@@ -317,10 +366,11 @@ class LearnedModel:
         tmp.replace(path)
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> LearnedModel:
-        """Load a model file; the one shipped in the package when ``path`` is None."""
+    def load(cls, path: str | Path | None = None, input_type: str = "html") -> LearnedModel:
+        """Load a model file; when ``path`` is None, the one shipped in the package for ``input_type``."""
         if path is None:
-            data_bytes = resources.files("cleaner.data").joinpath(SHIPPED_MODEL).read_bytes()
+            shipped = SHIPPED_TEXT_MODEL if input_type == "text" else SHIPPED_MODEL
+            data_bytes = resources.files("cleaner.data").joinpath(shipped).read_bytes()
         else:
             data_bytes = Path(path).read_bytes()
         with np.load(io.BytesIO(data_bytes), allow_pickle=False) as data:
@@ -334,4 +384,5 @@ class LearnedModel:
                 tuple(header["stage2_features"]),
                 float(header["threshold"]),
                 header.get("info") or {},
+                header.get("input_type", "html"),
             )

@@ -118,11 +118,21 @@ def test_declared_language(attr: str, expected: str | None) -> None:
     assert declared_language(lxml.html.fromstring(f'<html lang="{attr}"><body><p>x</p></body></html>')) == expected
 
 
-def test_learned_on_a_text_dump_uses_the_line_rules() -> None:
-    result = clean("Skip to main content\n" + "\n".join(ARTICLE), config=Config(extractor="learned"), input_type="text")
+def test_learned_on_a_text_dump_uses_the_text_model_over_the_line_rules() -> None:
+    dump = "Skip to main content\nFlood closes the harbour\nBy Ann Lee\n" + "\n".join(ARTICLE)
+    result = clean(dump, config=Config(extractor="learned"), input_type="text")
+    rules = clean(dump, config=Config(extractor="rules"), input_type="text")
     assert result.status == "ok"
     assert "Skip to main content" not in result.text
-    assert all(d.by != "learned" for d in result.decisions)
+    assert all(line in result.text for line in ARTICLE)
+    for mine, theirs in zip(result.decisions, rules.decisions, strict=True):
+        if theirs.reason.startswith("meta."):  # headline and byline stay metadata, as the rules said
+            assert mine == theirs
+        else:
+            assert mine.by == "learned" and mine.reason in REASONS and 0.0 <= mine.score <= 1.0
+            if not mine.keep and theirs.keep:
+                assert mine.reason == "boilerplate.context"
+    assert result.metadata["author"] == rules.metadata["author"]
 
 
 # --------------------------------------------------------------------------- ensemble

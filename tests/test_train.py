@@ -70,3 +70,40 @@ def test_train_writes_a_model_the_extractor_uses_and_rebuilds_it_byte_for_byte(t
 def test_train_without_data_folder_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["train", "--data", str(tmp_path / "missing"), "-o", str(tmp_path / "m.npz")])
     assert result.exit_code == 2
+
+
+def make_dumps(root: Path, pages: int = 24) -> None:
+    """Full-page text dumps of the toy pages: menu lines, headline, paragraphs, newsletter, footer."""
+    folder = root / "toy"
+    folder.mkdir(parents=True)
+    for i in range(pages):
+        _html, gold = page(i)
+        lines = [*CHROME[:4], gold, CHROME[4], CHROME[5]]
+        (folder / f"p{i}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_train_text_model_from_dumps_rebuilds_byte_for_byte_and_is_used(tmp_path: Path) -> None:
+    make_data(tmp_path / "data")
+    make_dumps(tmp_path / "dumps")
+    runner = CliRunner()
+    first, second = tmp_path / "a.npz", tmp_path / "b.npz"
+    for out in (first, second):
+        args = ["train", "--data", str(tmp_path / "data"), "--input", "text", "--dumps", str(tmp_path / "dumps")]
+        result = runner.invoke(cli, [*args, "-o", str(out), "-j", "1"])
+        assert result.exit_code == 0, result.output
+    assert first.read_bytes() == second.read_bytes()
+    _html, gold = page(99)
+    dump = "\n".join([*CHROME[:4], gold, CHROME[4], CHROME[5]])
+    cleaned = clean(dump, config=Config(extractor="learned", text_model=str(first)), input_type="text")
+    assert PARAGRAPHS[0] in cleaned.text
+    assert "Subscribe to our newsletter" not in cleaned.text and "All rights reserved" not in cleaned.text
+    assert any(d.by == "learned" for d in cleaned.decisions)
+
+
+def test_train_text_without_dumps_is_a_usage_error(tmp_path: Path) -> None:
+    make_data(tmp_path / "data", pages=2)
+    result = CliRunner().invoke(
+        cli, ["train", "--data", str(tmp_path / "data"), "--input", "text", "-o", str(tmp_path / "m.npz")]
+    )
+    assert result.exit_code == 2
+    assert "--dumps" in result.output

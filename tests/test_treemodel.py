@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from cleaner.blockfeatures import HTML_COLUMNS
-from cleaner.treemodel import STAGE2_NAMES, LearnedModel, TreeEnsemble, stage2_matrix
+from cleaner.treemodel import LINE_CONTEXT_NAMES, STAGE2_NAMES, LearnedModel, TreeEnsemble, line_context, stage2_matrix
 
 lightgbm = pytest.importorskip("lightgbm", reason="the train extra (LightGBM) is installed by `make install`")
 
@@ -84,3 +84,37 @@ def test_a_model_for_other_features_is_refused() -> None:
     model = LearnedModel(("a", "b"), trees, trees)
     with pytest.raises(ValueError, match="expects 2 features"):
         model.scores(np.zeros((3, 5)), np.zeros((3, 2), dtype=int))
+
+
+def test_line_context_reads_the_neighbouring_lines() -> None:
+    p = np.array([0.2, 0.8, 0.5])
+    cols = dict(zip(LINE_CONTEXT_NAMES, line_context(p).T, strict=True))
+    assert cols["s1"].tolist() == [0.2, 0.8, 0.5]
+    assert cols["s1_at-1"].tolist() == [-1.0, 0.2, 0.8]  # -1: no line above the first
+    assert cols["s1_at+1"].tolist() == [0.8, 0.5, -1.0]
+    assert cols["s1_at+3"].tolist() == [-1.0, -1.0, -1.0]
+    assert np.allclose(cols["s1_mean2"], [0.5, 0.5, 0.5])  # every window holds the whole page
+    assert np.allclose(cols["s1_page_mean"], 0.5)
+    assert cols["line_position"].tolist() == [0.0, 0.5, 1.0]
+    assert line_context(np.zeros(0)).shape == (0, len(LINE_CONTEXT_NAMES))
+
+
+def test_a_text_model_round_trips_and_scores_lines_without_groups(tmp_path) -> None:
+    booster, x = _fitted()
+    trees = TreeEnsemble.from_lightgbm(booster.dump_model())
+    names = tuple(f"f{i}" for i in range(x.shape[1]))
+    stage2 = TreeEnsemble.from_lightgbm(_fitted(width=x.shape[1] + len(LINE_CONTEXT_NAMES))[0].dump_model())
+    model = LearnedModel(names, trees, stage2, (*names, *LINE_CONTEXT_NAMES), input_type="text")
+    model.save(tmp_path / "t.npz")
+    loaded = LearnedModel.load(tmp_path / "t.npz")
+    assert loaded.input_type == "text"
+    p1, p2 = loaded.scores(x[:20])
+    assert np.array_equal(p1, trees.predict(x[:20]))
+    assert np.array_equal(p2, stage2.predict(np.hstack([x[:20], line_context(p1)])))
+
+
+def test_the_shipped_text_model_loads_for_text() -> None:
+    from cleaner.extractors.learned import TEXT_MODEL_COLUMNS
+
+    model = LearnedModel.load(input_type="text")
+    assert model.input_type == "text" and model.features == TEXT_MODEL_COLUMNS

@@ -6,6 +6,12 @@ threshold. A dropped block's reason names the boilerplate family its strongest e
 points to (a ``nav`` or ``footer`` container, a share or cookie keyword, a link list...),
 and the detail gives the score, so ``--explain`` shows both what the model decided and why
 a reader would agree.
+
+Text dumps have no markup: there the model is the text-line model (``learned-text.npz``),
+whose features are each line's text columns plus the rules extractor's decision on it, and
+whose second stage reads the neighbouring lines' scores. Lines the rules moved to the
+metadata (headline, byline, source, date lines) stay out of the text; a dropped line keeps
+the rules' reason when the rules dropped it too.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from cleaner.blockfeatures import HTML_COLUMNS, page_matrix
+from cleaner.blockfeatures import HTML_COLUMNS, TEXT_COLUMNS, page_matrix
 from cleaner.config import Config
 from cleaner.extractors.base import Page
 from cleaner.language import JUSTEXT_NAMES, identify, sample
@@ -54,10 +60,14 @@ _FAMILY_EVIDENCE: tuple[tuple[str, str, str], ...] = (
 _EVIDENCE_INDEX = tuple((HTML_COLUMNS.index(col), reason, why) for col, reason, why in _FAMILY_EVIDENCE)
 
 
+# The text-line model's columns: the line's text columns, then the rules' decision on it.
+TEXT_MODEL_COLUMNS: tuple[str, ...] = (*TEXT_COLUMNS, "rules_keep", "rules_score")
+
+
 @lru_cache(maxsize=4)
-def load_model(path: str | None = None) -> LearnedModel:
-    """The model in ``path`` (the package's shipped model when None), loaded once per process."""
-    return LearnedModel.load(path)
+def load_model(path: str | None = None, input_type: str = "html") -> LearnedModel:
+    """The model in ``path`` (the package's shipped model for ``input_type`` when None), loaded once per process."""
+    return LearnedModel.load(path, input_type)
 
 
 _EVIDENCE_COLUMNS = np.array([column for column, _, _ in _EVIDENCE_INDEX], dtype=np.int64)
@@ -106,6 +116,15 @@ def page_features(page: Page, config: Config) -> np.ndarray:
     return page_matrix(page.blocks, lang, html=True)
 
 
+def text_features(page: Page, rules: list[Decision], config: Config) -> np.ndarray:
+    """The text-line model's feature matrix (:data:`TEXT_MODEL_COLUMNS`) of a dump's lines."""
+    lang = page.language or config.language
+    if lang is None:
+        lang = page.language = identify(sample(b.text for b in page.blocks))
+    votes = np.array([[float(d.keep), d.score] for d in rules], dtype=np.float64)
+    return np.hstack([page_matrix(page.blocks, lang, html=False), votes.reshape(len(rules), 2)])
+
+
 class LearnedExtractor:
     """Keep the blocks the shipped (or a given) model scores as content."""
 
@@ -115,9 +134,11 @@ class LearnedExtractor:
         """Use ``model``, or the package's shipped model (loaded lazily) when None."""
         self._model = model
 
-    def model_for(self, config: Config) -> LearnedModel:
-        """The model in use: the one given, else ``config.model``, else the shipped one."""
-        return self._model if self._model is not None else load_model(config.model)
+    def model_for(self, config: Config, input_type: str = "html") -> LearnedModel:
+        """The model in use: the one given, else the configured file, else the shipped one."""
+        if self._model is not None and self._model.input_type == input_type:
+            return self._model
+        return load_model(config.text_model if input_type == "text" else config.model, input_type)
 
     def scores(self, page: Page, config: Config) -> tuple[np.ndarray, np.ndarray]:
         """The feature matrix and the stage-two content probability of every block of an HTML page."""
@@ -127,9 +148,7 @@ class LearnedExtractor:
     def decide(self, page: Page, config: Config) -> list[Decision]:
         """Keep blocks scored above the model's threshold; name the family of each drop."""
         if page.tree is None:
-            from cleaner.extractors.rules import RulesExtractor
-
-            return RulesExtractor().decide(page, config)
+            return self.decide_lines(page, config)
         if not page.blocks:
             return []
         features, probs = self.scores(page, config)
@@ -145,4 +164,29 @@ class LearnedExtractor:
                 continue
             reason, why = next(dropped)
             decisions.append(Decision(block.index, False, reason, self.name, score, f"score {score:.2f}; {why}"))
+        return decisions
+
+    def decide_lines(self, page: Page, config: Config) -> list[Decision]:
+        """Decide a text dump's lines: the text-line model over the rules' decisions."""
+        from cleaner.extractors.rules import RulesExtractor
+
+        rules = RulesExtractor().decide(page, config)
+        if not rules:
+            return rules
+        model = self.model_for(config, "text")
+        probs = model.scores(text_features(page, rules, config))[1].tolist()
+        decisions = []
+        for rule, score in zip(rules, probs, strict=True):
+            if rule.reason.startswith("meta."):  # headline, byline...: metadata, not text
+                decisions.append(rule)
+            elif score > model.threshold:
+                why = f"score {score:.2f}; rules: {rule.reason}"
+                reason = rule.reason if rule.keep else "content.selected"
+                decisions.append(Decision(rule.block, True, reason, self.name, score, why))
+            elif not rule.keep:
+                why = f"score {score:.2f}; {rule.detail}" if rule.detail else f"score {score:.2f}"
+                decisions.append(Decision(rule.block, False, rule.reason, self.name, score, why))
+            else:
+                why = f"score {score:.2f}; the rules kept it ({rule.reason}), its neighbours say otherwise"
+                decisions.append(Decision(rule.block, False, "boilerplate.context", self.name, score, why))
         return decisions
