@@ -82,11 +82,13 @@ def _declared_languages(tree: Any) -> Iterator[str | None]:
 
 
 def _first_meta(page: PageMeta, names: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """The first ``<meta>`` value among ``names`` with its source, or ``(None, None)``."""
     hit = page.first(*names)
     return (hit[1], f"meta:{hit[0]}") if hit else (None, None)
 
 
 def _ld_first(page: PageMeta, prop: str, types: frozenset[str] | None = None) -> Any:
+    """The first JSON-LD value of ``prop`` (in objects of ``types`` when given), or None."""
     return next(iter(page.ld_values(prop, types)), None)
 
 
@@ -105,6 +107,7 @@ def find_sitename(page: PageMeta) -> tuple[str | None, str | None]:
 
 
 def _terms(values: list[Any]) -> list[str]:
+    """Distinct terms (case-insensitive) of strings split at , ; | or of lists, capped in number and length."""
     terms: dict[str, str] = {}
     for value in values:
         items = value if isinstance(value, list) else _TERM_SEPARATORS.split(value) if isinstance(value, str) else []
@@ -162,6 +165,7 @@ def find_canonical(page: PageMeta) -> tuple[str | None, str | None]:
 
 
 def _is_web_url(url: str) -> bool:
+    """Tell whether ``url`` is an absolute http(s) url with a host."""
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -170,6 +174,7 @@ def _is_web_url(url: str) -> bool:
 
 
 def _absolute(href: str, base: str | None) -> str:
+    """``href`` resolved against ``base`` when it is relative and a base is known."""
     href = href.strip()
     if base and not urlsplit(href).scheme:
         try:

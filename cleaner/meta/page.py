@@ -36,6 +36,10 @@ BLOCK_TAGS = frozenset(
 MAX_JSON_LD_CHARS = 500_000
 # JSON-LD nests objects; pages seen nest four or five levels. Deeper is a data dump.
 MAX_JSON_LD_DEPTH = 8
+# A site's name shorter than this many letters ("ap", "ign") is inside too many words
+# ("map", "design") to say a title segment or an author names the site; it must match whole.
+MIN_SITE_NAME_LETTERS = 4
+# The <a> and <link> elements with a rel attribute, found by libxml2 in one search.
 _REL_ELEMENTS = lxml.etree.XPath("descendant-or-self::*[@rel][self::a or self::link]")
 # Some sites wrap the JSON in an HTML comment or CDATA section.
 _JSON_WRAPPER = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$")
@@ -71,6 +75,7 @@ def visible_text(element: Any) -> str:
 
 
 def _hidden(node: Any) -> bool:
+    """Tell whether ``node``'s text is never shown: a script, style... or a comment."""
     return not isinstance(node.tag, str) or node.tag in _HIDDEN_TAGS
 
 
