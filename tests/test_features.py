@@ -86,3 +86,15 @@ def test_language_identification_and_stoplists() -> None:
     assert "the" in stopwords("en") and "der" in stopwords("de") and "le" in stopwords("fr") and "el" in stopwords("es")
     assert stopwords("zh") == frozenset()
     assert stopwords("en") is stopwords("en")  # cached
+
+
+def test_block_features_remembers_only_the_very_same_page() -> None:
+    stops = frozenset({"the", "and"})
+    page = [Block(index=0, text="The cat and the dog."), Block(index=1, text="Home")]
+    first = block_features(page, stops)
+    assert block_features(page, stops) is first  # the rules, then the text-line model
+    other = [Block(index=0, text="Home"), Block(index=1, text="The cat and the dog.")]
+    swapped = block_features(other, stops)
+    assert swapped is not first and swapped[0].words == 1 and swapped[1].words == 5
+    assert block_features(page, frozenset()) is not first  # other stopwords: measured again
+    assert block_features(page, frozenset())[0].stopwords == 0
