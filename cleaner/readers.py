@@ -85,6 +85,10 @@ _GZIP_MAGIC = b"\x1f\x8b"
 # Bytes read at a time from a (possibly gzipped) HTML or text file, so a truncated gzip
 # stream can say how far it got; 1 MB keeps the number of reads small.
 _CHUNK = 1 << 20
+# Compressed bytes read to find where a gzip member ends, to name a broken WARC stream's
+# failure: per-record members are at most a few MB; a longer one is a whole file gzipped as
+# one stream, whose end says little about where it broke.
+_MEMBER_SEARCH = 64 * _CHUNK
 # A JSONL line may be this many times Config.max_bytes before it is refused unread: JSON
 # escaping grows HTML (quotes, backslashes, \uXXXX) but rarely past 2x; 4x leaves room.
 _JSONL_LINE_FACTOR = 4
@@ -408,10 +412,20 @@ def _cut_text(text: str, max_bytes: int) -> tuple[str, bool]:
 
 
 def _read_warc(raw: BinaryIO, inp: InputFile, config: Config, gzipped: bool) -> Iterator[ReadItem]:
-    """Stream the records of a WARC or WET file (gzipped or not) one at a time."""
+    """Stream the records of a WARC or WET file (gzipped or not) one at a time.
+
+    Every item gets its own source. A record is ``#offset``, FastWARC's offset of the
+    record; in a WARC gzipped as one stream (``gzip crawl.warc``, not a gzip member per
+    record) that offset is how far the compressed file had been read, which several
+    records share, so the second and later records at one offset are ``#offset.1``,
+    ``#offset.2``... The failure of a broken stream is named by where the broken data
+    begins (:func:`_end_of_record`), or the next ``#offset.N`` when that cannot be found.
+    """
     records = ArchiveIterator(raw, parse_http=False, fsspec_args=False)
     count = 0
-    last_offset = -1
+    top = -1  # the largest record offset named so far
+    repeats = 0  # records named after ``top`` with a ``.N`` suffix
+    last_offset = last_length = -1
     iterator = iter(records)
     while True:
         try:
@@ -421,17 +435,31 @@ def _read_warc(raw: BinaryIO, inp: InputFile, config: Config, gzipped: bool) -> 
         except BaseException as exc:
             if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
                 raise
-            where = f"after the record at offset {last_offset}" if count else "at the start of the file"
+            if count:
+                where = f"after the record at offset {last_offset}"
+                end = None if str(inp.path) == "-" else _end_of_record(raw, last_offset, last_length, gzipped)
+                if end is not None and end > top:
+                    source = f"{inp.relpath}#{end}"
+                else:
+                    repeats += 1
+                    source = f"{inp.relpath}#{top}.{repeats}"
+            else:
+                where, source = "at the start of the file", f"{inp.relpath}#0"
             yield ReadFailure(
-                f"{inp.relpath}#{last_offset if count else 0}",
+                source,
                 "read",
                 type(exc).__name__,
                 f"invalid WARC data {where}: {exc}; the records before it were read, the rest of the file was not",
             )
             return
         count += 1
-        last_offset = record.stream_pos
-        source = f"{inp.relpath}#{record.stream_pos}"
+        last_offset, last_length = record.stream_pos, record.content_length
+        if last_offset > top:
+            top, repeats = last_offset, 0
+            source = f"{inp.relpath}#{top}"
+        else:
+            repeats += 1
+            source = f"{inp.relpath}#{top}.{repeats}"
         try:
             yield _warc_record(record, source, inp, config, gzipped)
         except Exception as exc:
@@ -440,6 +468,45 @@ def _read_warc(raw: BinaryIO, inp: InputFile, config: Config, gzipped: bool) -> 
         yield ReadFailure(
             inp.relpath, "read", "NoRecords", "no WARC record found: not a WARC file, or a corrupt gzip stream"
         )
+
+
+def _end_of_record(raw: BinaryIO, offset: int, length: int, gzipped: bool) -> int | None:
+    """Return the offset just past the record at ``offset``: where a broken stream's bad data begins.
+
+    Uncompressed: the end of the record's block (its header block and ``length`` bytes),
+    and of the blank line after it when that is there (so a record whose Content-Length is
+    short gives the offset of the bytes it left over); never past the end of the file.
+    Gzipped: the end of the gzip member starting at ``offset`` (the bad data is the next
+    member, or the rest of this one), or of the file when the member never ends. None when
+    it cannot be told: no header block at ``offset``, no gzip member there (a WARC
+    gzipped as one stream), or a member longer than :data:`_MEMBER_SEARCH` bytes.
+    """
+    try:
+        size = raw.seek(0, io.SEEK_END)
+        raw.seek(offset)
+        if not gzipped:
+            head = raw.read(_CHUNK)
+            header_end = head.find(b"\r\n\r\n")
+            if not head.startswith(b"WARC/") or header_end < 0:
+                return None
+            end = offset + header_end + 4 + length
+            raw.seek(end)
+            if raw.read(4) == b"\r\n\r\n":
+                end += 4
+            return min(end, size)
+        inflater = zlib.decompressobj(wbits=31)
+        read = 0
+        while not inflater.eof and read < _MEMBER_SEARCH:
+            chunk = raw.read(_CHUNK)
+            if not chunk:
+                return size  # the member is cut: the bad data runs to the end of the file
+            read += len(chunk)
+            while chunk and not inflater.eof:  # output is thrown away, at most _CHUNK at a time
+                inflater.decompress(chunk, _CHUNK)
+                chunk = inflater.unconsumed_tail
+        return offset + read - len(inflater.unused_data) if inflater.eof else None
+    except (OSError, ValueError, zlib.error):
+        return None
 
 
 def _warc_record(record: WarcRecord, source: str, inp: InputFile, config: Config, gzipped: bool) -> ReadItem:

@@ -242,7 +242,7 @@ http_heads = st.one_of(
 
 @st.composite
 def warc_files(draw: st.DrawFn) -> bytes:
-    """A WARC file, gzipped per record or not, with damage: cuts, wrong lengths, garbage, bad members."""
+    """A WARC file, gzipped per record, whole or not at all, with damage: cuts, wrong lengths, garbage, bad members."""
     records = []
     for i in range(draw(st.integers(0, 6))):
         kind = draw(st.sampled_from(["response", "response", "request", "metadata", "warcinfo", "resource",
@@ -250,10 +250,10 @@ def warc_files(draw: st.DrawFn) -> bytes:
         payload = draw(st.one_of(html_pages(), st.binary(max_size=200)))
         delta = draw(st.sampled_from([0, 0, 0, -1, 1, -50, 1000]))  # wrong Content-Length
         records.append(warc_record(kind, f"http://ex.com/{i}", payload, delta, draw(http_heads)))
-    gz = draw(st.booleans())
+    gz = draw(st.sampled_from(["no", "per record", "whole"]))
     parts = []
     for record in records:
-        part = gzip.compress(record, mtime=0) if gz else record
+        part = gzip.compress(record, mtime=0) if gz == "per record" else record
         damage = draw(st.sampled_from(["none", "none", "none", "cut", "flip", "garbage"]))
         if damage == "cut":
             part = part[: draw(st.integers(0, len(part)))]
@@ -263,7 +263,8 @@ def warc_files(draw: st.DrawFn) -> bytes:
         elif damage == "garbage":
             part += draw(st.binary(max_size=40))
         parts.append(part)
-    return b"".join(parts)
+    data = b"".join(parts)
+    return gzip.compress(data, mtime=0) if gz == "whole" else data  # one gzip stream: offsets repeat
 
 
 @st.composite
@@ -301,10 +302,7 @@ def check_reader(path: Path) -> list[Any]:
     items = list(readers.read_file(inp, IN_PROCESS))
     assert all(isinstance(i, Document | readers.Skipped | readers.ReadFailure) for i in items)
     sources = [i.source for i in items]
-    # Unique, but for the failure of a broken WARC stream, which repeats the source of the
-    # record before it (test_unique_sources_of_a_cut_warc).
-    named = [i.source for i in items if not (isinstance(i, readers.ReadFailure) and "after the record" in i.message)]
-    assert len(named) == len(set(named)), named
+    assert len(sources) == len(set(sources)), sources
     assert all(s == path.name or s.startswith(path.name + "#") for s in sources)
     for item in items:
         if isinstance(item, Document):
@@ -369,15 +367,23 @@ def test_regression_inputs(path: Path, tmp_path: Path) -> None:
     assert stem
 
 
-@pytest.mark.xfail(strict=True, reason="readers.py: a WARC stream failure reuses the previous record's #offset")
-def test_unique_sources_of_a_cut_warc() -> None:
-    """Every item of a file should have its own source; a broken stream's failure repeats the record before it.
-
-    The runner copes (resume skips both, the accounting counts both), but the readers
-    promise unique sources; when readers.py names the failure apart, this passes and the
-    xfail mark must go.
-    """
-    path = REGRESSIONS / "warc-stream-failure-repeats-offset.warc.gz"
+@pytest.mark.parametrize(
+    ("name", "failure_at"),
+    [
+        # One gzip member holding a record whose Content-Length (9) is shorter than its block:
+        # the stream breaks inside the member, which ends at the end of the file.
+        ("warc-stream-failure-repeats-offset.warc.gz", lambda data: len(data)),
+        # Content-Length 108 of a 109-byte block: the stream breaks at the last byte of the
+        # block, the ">" of "</html>", before the blank line that ends the record.
+        ("warc-bad-gzip-content-encoding.warc", lambda data: data.rindex(b">\r\n\r\n")),
+    ],
+)
+def test_unique_sources_of_a_cut_warc(name: str, failure_at: Any) -> None:
+    """Every item of a file has its own source: a broken stream's failure is named by where it broke."""
+    path = REGRESSIONS / name
     items = list(readers.read_file(readers.InputFile(path=path, relpath=path.name, site=""), IN_PROCESS))
     sources = [i.source for i in items]
     assert len(sources) == len(set(sources)), sources
+    failure = items[-1]
+    assert isinstance(failure, readers.ReadFailure) and "after the record at offset" in failure.message
+    assert failure.source == f"{name}#{failure_at(path.read_bytes())}"

@@ -302,17 +302,60 @@ def test_warc_cut_mid_record(tmp_path: Path, warc_builder: Callable[[], WarcBuil
     assert "the file is incomplete" in failure.message
 
 
-def test_warc_garbage_between_records_stops_with_offset(
+@pytest.mark.parametrize("compressed", [True, False])
+def test_warc_garbage_between_records_is_named_by_its_offset(
+    tmp_path: Path, warc_builder: Callable[[], WarcBuilder], compressed: bool
+) -> None:
+    b = warc_builder()
+    b.add_response("https://x.example/1", PAGE)
+    b.add_response("https://x.example/2", PAGE)
+    data = b.build(gz=compressed)
+    broken = data[: b.offsets[1]] + b"this is not a WARC header\r\n\r\n" + data[b.offsets[1] :]
+    name = "g.warc.gz" if compressed else "g.warc"
+    doc, failure = read(write(tmp_path, name, broken))
+    assert isinstance(doc, Document) and doc.source == f"{name}#0"
+    # The failure is where the garbage starts (the end of the first record, or of its gzip member).
+    assert isinstance(failure, ReadFailure) and failure.source == f"{name}#{b.offsets[1]}"
+    assert "after the record at offset 0" in failure.message
+
+
+def test_warc_content_length_too_short_names_the_bytes_left_over(
     tmp_path: Path, warc_builder: Callable[[], WarcBuilder]
 ) -> None:
     b = warc_builder()
     b.add_response("https://x.example/1", PAGE)
     b.add_response("https://x.example/2", PAGE)
     data = b.build(gz=False)
-    broken = data[: b.offsets[1]] + b"this is not a WARC header\r\n\r\n" + data[b.offsets[1] :]
-    items = read(write(tmp_path, "g.warc", broken))
-    assert isinstance(items[0], Document)
-    assert isinstance(items[-1], ReadFailure) and items[-1].source == "g.warc#0" and "offset 0" in items[-1].message
+    length = len(b.records[0].split(b"\r\n\r\n", 1)[1]) - 4  # the block, without the blank line after it
+    assert f"Content-Length: {length}\r\n".encode() in data[: b.offsets[1]]
+    short = data.replace(f"Content-Length: {length}\r\n".encode(), f"Content-Length: {length - 3}\r\n".encode(), 1)
+    assert len(short) == len(data)  # as many digits: the second record is still at offsets[1]
+    doc, failure = read(write(tmp_path, "s.warc", short))
+    assert isinstance(doc, Document) and doc.source == "s.warc#0" and doc.content == PAGE[:-3]
+    # The stream breaks at the 3 bytes of the block the record did not claim, before the blank line.
+    assert isinstance(failure, ReadFailure) and failure.source == f"s.warc#{b.offsets[1] - 4 - 3}"
+    assert short[b.offsets[1] - 7 : b.offsets[1]] == PAGE[-3:] + b"\r\n\r\n"
+
+
+def test_warc_gzipped_as_one_stream_names_every_record_apart(
+    tmp_path: Path, warc_builder: Callable[[], WarcBuilder]
+) -> None:
+    """FastWARC's offsets in a WARC gzipped whole (not per record) repeat: the sources must not."""
+    b = warc_builder()
+    for i in range(6):
+        b.add_response(f"https://x.example/{i}", PAGE + b" " * (i * 7000))
+    whole = gz(b.build(gz=False))
+    items = read(write(tmp_path, "whole.warc.gz", whole))
+    assert [d.url for d in docs(items)] == [f"https://x.example/{i}" for i in range(6)]
+    sources = [i.source for i in items]  # type: ignore[attr-defined]
+    assert len(set(sources)) == 6 and sources[0] == "whole.warc.gz#0"
+    assert all(s.startswith("whole.warc.gz#") for s in sources)
+    assert len({d.id for d in docs(items)}) == 6
+    # A stream that breaks after its last record: the failure is named apart from them too.
+    broken = gz(b.build(gz=False) + b"not a WARC header\r\n\r\n")
+    items = read(write(tmp_path, "broken.warc.gz", broken))
+    assert [type(i).__name__ for i in items] == ["Document"] * 6 + ["ReadFailure"]
+    assert len({i.source for i in items}) == 7  # type: ignore[attr-defined]
 
 
 def test_not_a_warc_at_all(tmp_path: Path) -> None:
@@ -363,6 +406,20 @@ def test_stdin_warc(monkeypatch: pytest.MonkeyPatch, warc_builder: Callable[[], 
     items = list(read_file(inp, Config()))
     assert len(items) == 8 and len(docs(items)) == 3
     assert [i.source for i in items] == [f"-#{o}" for o in b.offsets]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("compressed", [True, False])
+def test_stdin_warc_stream_failure_has_its_own_source(
+    monkeypatch: pytest.MonkeyPatch, warc_builder: Callable[[], WarcBuilder], compressed: bool
+) -> None:
+    b = warc_builder()
+    b.add_response("https://x.example/1", PAGE)
+    data = b.build(gz=compressed) + b"garbage, not a WARC record\r\n\r\n"
+    monkeypatch.setattr(sys, "stdin", FakeStdin(data))
+    doc, failure = read_file(InputFile(Path("-"), "-", ""), Config())
+    assert isinstance(doc, Document) and doc.source == "-#0"
+    # stdin cannot be read again to find where the garbage starts: the failure is the next item at #0.
+    assert isinstance(failure, ReadFailure) and failure.source == "-#0.1"
 
 
 def test_stdin_jsonl_html_and_text(monkeypatch: pytest.MonkeyPatch) -> None:
