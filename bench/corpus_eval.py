@@ -35,7 +35,7 @@ from multiprocessing import Pool
 from pathlib import Path
 from typing import Any
 
-from bench import textdumps
+from bench import textdumps, write_section
 from cleaner.config import Config
 from cleaner.corpus import SiteStats, document_keys, revise
 from cleaner.evaluate import (
@@ -294,25 +294,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-pages", type=int, help="override the least number of other pages")
     parser.add_argument("--min-words", type=int, help="override the least number of words of a block")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes")
+    parser.add_argument("--write", help="record the table in this Markdown file (BENCHMARKS.md)")
     args = parser.parse_args(argv)
     pages = list(
         load_devdata(args.data, args.datasets.split(",") if args.datasets else None, args.limit, with_html=False)
     )
     converters = () if args.no_text_path else tuple(x for x in args.converters.split(",") if x)
-    print(
-        run(
-            pages,
-            args.data,
-            extractor=args.extractor,
-            converters=converters,
-            cache=args.cache,
-            jobs=args.jobs,
-            min_share=args.min_share,
-            min_other_pages=args.min_pages,
-            min_words=args.min_words,
-            log=lambda m: print(m, file=sys.stderr),
-        )
+    body = run(
+        pages,
+        args.data,
+        extractor=args.extractor,
+        converters=converters,
+        cache=args.cache,
+        jobs=args.jobs,
+        min_share=args.min_share,
+        min_other_pages=args.min_pages,
+        min_words=args.min_words,
+        log=lambda m: print(m, file=sys.stderr),
     )
+    print(body)
+    if args.write:
+        write_section(args.write, "corpus-pass", body, argv if argv is not None else sys.argv[1:])
     return 0
 
 
