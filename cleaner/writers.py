@@ -111,8 +111,22 @@ def _json_default(value: Any) -> Any:
 
 
 def dumps(record: Mapping[str, Any], *, indent: int | None = None) -> str:
-    """Serialise a record as JSON the way every writer does: UTF-8 text, keys in record order."""
-    return json.dumps(record, ensure_ascii=False, default=_json_default, indent=indent)
+    """Serialise a record as JSON the way every writer does: UTF-8 text, keys in record order.
+
+    NEL and the Unicode line and paragraph separators, which JSON leaves as they are, are
+    escaped: ``str.splitlines()`` and other line readers end a line at them, which would
+    cut a record in two. Escaped, a record is one line however its reader splits lines.
+    """
+    text = json.dumps(record, ensure_ascii=False, default=_json_default, indent=indent)
+    for char, escaped in _LINE_BREAKS:
+        if char in text:  # rare: three scans take 21 us on a 63,000-character record, a translate 2.9 ms
+            text = text.replace(char, escaped)
+    return text
+
+
+# Characters that break lines for str.splitlines() but that JSON does not escape (the
+# others, below U+0020, it does); they can only be inside strings, where \uXXXX is the same.
+_LINE_BREAKS = (("\x85", "\\u0085"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def render(record: Mapping[str, Any], fmt: FolderFormat) -> str:

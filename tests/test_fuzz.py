@@ -318,7 +318,9 @@ def check_batch(folder: Path, tmp: Path) -> None:
     assert document["identity"] == IDENTITY
     for counts in document["files"] + [document["totals"]]:
         assert counts["read"] == counts["written"] + counts["skipped"] + counts["failed"] + counts["already_done"]
-    lines = out.read_text(encoding="utf-8").splitlines() if out.exists() else []
+    text = out.read_text(encoding="utf-8") if out.exists() else ""
+    lines = text.split("\n")[:-1]
+    assert text.splitlines() == lines  # one record a line for str.splitlines too (NEL, U+2028 escaped)
     assert len(lines) == document["totals"]["written"] == summary.written
     errors = tmp / "out.errors.jsonl"
     failures = errors.read_text(encoding="utf-8").splitlines() if errors.exists() else []

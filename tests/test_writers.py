@@ -144,6 +144,26 @@ def test_jsonl_writer_writes_one_utf8_line_per_record(tmp_path: Path) -> None:
     assert list(json.loads(lines[0])) == ["id", "text", "metadata"]
 
 
+def test_line_breaks_json_keeps_raw_are_escaped(tmp_path: Path) -> None:
+    """NEL, U+2028 and U+2029 end a line for str.splitlines(): a record holding them stays one line."""
+    record = {"id": "x", "text": "one\x85two\u2028three\u2029four", "metadata": {"url": "\x85", "t": "Grüße"}}
+    path = tmp_path / "out.jsonl"
+    writer = JsonlWriter(path)
+    writer.write(record)
+    writer.write({"id": "y", "text": "plain"})
+    writer.close()
+    text = path.read_text(encoding="utf-8")
+    assert text.count("\n") == 2 and len(text.splitlines()) == 2
+    assert "\\u0085" in text and "\\u2028" in text and "\\u2029" in text and "Grüße" in text
+    assert [json.loads(line) for line in text.splitlines()] == [record, {"id": "y", "text": "plain"}]
+    errors = tmp_path / "errors.jsonl"
+    errors_writer = ErrorsWriter(errors)
+    errors_writer.write("a\u2028b.html", "read", "OSError", "bad\x85name")
+    errors_writer.close()
+    (line,) = errors.read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["source"] == "a\u2028b.html"
+
+
 def test_jsonl_gz_output_reads_back_and_is_deterministic(tmp_path: Path) -> None:
     def write(path: Path) -> list[int]:
         writer = JsonlWriter(path)
