@@ -170,7 +170,11 @@ def clean(
 @cli.command()
 @click.argument("path")
 @_extractor_option
-@click.option("--color/--no-color", default=None, help="Colour the verdicts (default: when stdout is a terminal).")
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Colour the verdicts by reason family (default: when stdout is a terminal and NO_COLOR is not set).",
+)
 @_config_option
 def explain(path: str, color: bool | None, config_file: str | None, **options: Any) -> None:
     """Show why each block of the documents in PATH was kept or dropped."""

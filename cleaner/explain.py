@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TextIO
 
@@ -40,9 +41,14 @@ def format_result(result: Result, color: bool) -> str:
 
 
 def explain_path(path: str, config: Config, color: bool | None = None, out: TextIO | None = None) -> int:
-    """Print the explanation of every document in ``path``; return the exit code (0 ok, 1 failures)."""
+    """Print the explanation of every document in ``path``; return the exit code (0 ok, 1 failures).
+
+    ``color`` None colours the verdicts when ``out`` is a terminal and ``NO_COLOR`` is not set.
+    """
     out = out or sys.stdout
-    use_color = out.isatty() if color is None else color
+    if color is None:  # on a terminal, unless NO_COLOR is set (https://no-color.org); --color/--no-color decide
+        color = out.isatty() and not os.environ.get("NO_COLOR")
+    use_color = color
     failed = 0
     for inp in discover([path]):
         for item in read_file(inp, config):
