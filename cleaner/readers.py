@@ -238,7 +238,7 @@ def read_file(inp: InputFile, config: Config) -> Iterator[ReadItem]:
         # FastWARC reports some stream errors as a Rust panic, which is a BaseException.
         if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
             raise
-        yield ReadFailure(inp.relpath, "read", type(exc).__name__, f"cannot read {inp.relpath}: {exc}")
+        yield ReadFailure(inp.relpath, "read", _error_type(exc), f"cannot read {inp.relpath}: {exc}")
 
 
 def _read(inp: InputFile, config: Config) -> Iterator[ReadItem]:
@@ -296,7 +296,7 @@ def _read_single(stream: IO[bytes], fmt: str, inp: InputFile, config: Config) ->
             chunks.append(chunk)
             size += len(chunk)
     except (EOFError, OSError, zlib.error) as exc:
-        yield ReadFailure(inp.relpath, "read", type(exc).__name__, _gzip_message(exc, f"after {size} bytes"))
+        yield ReadFailure(inp.relpath, "read", _error_type(exc), _gzip_message(exc, f"after {size} bytes"))
         return
     data = b"".join(chunks)
     metadata: dict[str, Any] = {}
@@ -346,7 +346,7 @@ def _read_jsonl(stream: IO[bytes], inp: InputFile, config: Config) -> Iterator[R
                 yield ReadFailure(source, "read", "LineTooLong", f"line longer than {limit} bytes; skipped")
                 continue
         except (EOFError, OSError, zlib.error) as exc:
-            yield ReadFailure(source, "read", type(exc).__name__, _gzip_message(exc, f"at line {line_no}"))
+            yield ReadFailure(source, "read", _error_type(exc), _gzip_message(exc, f"at line {line_no}"))
             return
         if not line:
             return
@@ -359,7 +359,7 @@ def _jsonl_record(line: bytes, source: str, inp: InputFile, config: Config) -> R
     try:
         obj = json.loads(line)
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError both are
-        return ReadFailure(source, "read", type(exc).__name__, f"not a valid JSON line: {exc}")
+        return ReadFailure(source, "read", _error_type(exc), f"not a valid JSON line: {exc}")
     if not isinstance(obj, dict):
         return ReadFailure(source, "read", "TypeError", f"a JSON {type(obj).__name__}, expected an object")
     html = obj.get(config.html_field)
@@ -448,7 +448,7 @@ def _read_warc(raw: BinaryIO, inp: InputFile, config: Config, gzipped: bool) -> 
             yield ReadFailure(
                 source,
                 "read",
-                type(exc).__name__,
+                _error_type(exc),
                 f"invalid WARC data {where}: {exc}; the records before it were read, the rest of the file was not",
             )
             return
@@ -463,7 +463,7 @@ def _read_warc(raw: BinaryIO, inp: InputFile, config: Config, gzipped: bool) -> 
         try:
             yield _warc_record(record, source, inp, config, gzipped)
         except Exception as exc:
-            yield ReadFailure(source, "read", type(exc).__name__, f"bad WARC record: {exc}")
+            yield ReadFailure(source, "read", _error_type(exc), f"bad WARC record: {exc}")
     if count == 0:
         yield ReadFailure(
             inp.relpath, "read", "NoRecords", "no WARC record found: not a WARC file, or a corrupt gzip stream"
@@ -545,7 +545,7 @@ def _warc_record(record: WarcRecord, source: str, inp: InputFile, config: Config
         try:
             body = _undo_http_encodings(body, http.get("Transfer-Encoding"), http.get("Content-Encoding"), config)
         except Exception as exc:
-            return ReadFailure(source, "decode", type(exc).__name__, f"cannot undo the HTTP encoding: {exc}")
+            return ReadFailure(source, "decode", _error_type(exc), f"cannot undo the HTTP encoding: {exc}")
     if len(body) > config.max_bytes:
         body = body[: config.max_bytes]
         metadata["truncated"] = True
@@ -667,6 +667,11 @@ def _dechunk(body: bytes) -> bytes:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _error_type(exc: BaseException) -> str:
+    """The error type a failure is listed under: the exception's name, with its module for zlib's bare ``error``."""
+    return "zlib.error" if isinstance(exc, zlib.error) else type(exc).__name__
 
 
 def _hash_id(source: str) -> str:

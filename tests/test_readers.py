@@ -278,6 +278,25 @@ def test_warc_http_encodings_are_undone(tmp_path: Path, warc_builder: Callable[[
     assert [d.content for d in docs(items)] == [PAGE, PAGE, PAGE]
 
 
+def test_warc_body_not_in_its_content_encoding_is_a_named_decode_failure(
+    tmp_path: Path, warc_builder: Callable[[], WarcBuilder]
+) -> None:
+    b = warc_builder()
+    for coding in ("gzip", "deflate", "br"):
+        b.add_response(f"https://x.example/{coding}", PAGE, http_headers={"Content-Encoding": coding})
+    b.add_response("https://x.example/fine", PAGE)
+    items = read(write(tmp_path, "lying.warc.gz", b.build()))
+    failures = [i for i in items if isinstance(i, ReadFailure)]
+    # zlib's exception class is called just "error": the failure names its module too
+    assert [(f.source, f.stage, f.type) for f in failures] == [
+        ("lying.warc.gz#0", "decode", "zlib.error"),
+        (f"lying.warc.gz#{b.offsets[1]}", "decode", "zlib.error"),
+        (f"lying.warc.gz#{b.offsets[2]}", "decode", "OSError"),
+    ]
+    assert all("cannot undo the HTTP encoding" in f.message for f in failures)
+    assert [d.url for d in docs(items)] == ["https://x.example/fine"]
+
+
 def test_warc_body_larger_than_max_bytes_is_cut(tmp_path: Path, warc_builder: Callable[[], WarcBuilder]) -> None:
     b = warc_builder()
     b.add_response("https://x.example/big", PAGE * 50)
