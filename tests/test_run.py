@@ -391,6 +391,61 @@ def test_resume_after_a_crash_gives_the_uninterrupted_output(
     assert again.nothing_to_do and again.exit_code == 0 and "nothing to resume" in again.format()
 
 
+def test_resume_loses_no_record_of_a_broken_warc_or_one_gzipped_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, warc_builder: Callable[[], Any]
+) -> None:
+    """Resume skips the sources already written: a WARC whose items shared a source lost them.
+
+    ``a.warc.gz`` (a gzip member per record) breaks after its second record, whose
+    Content-Length is short; ``b.warc.gz`` is six records gzipped as one stream, to which
+    FastWARC gives repeated offsets (all but its first record are at ``#800``, before the
+    ``.N`` suffixes). The run dies at the third document of ``b``, with two of ``b`` written.
+    """
+    monkeypatch.setattr(run, "CHECKPOINT_EVERY", 1)
+    monkeypatch.setattr(run, "CHUNK_DOCS", 1)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    broken = warc_builder()
+    for i in range(2):
+        broken.add_response(f"https://a.example/{i}", html_page(f"A{i}", PARAGRAPHS[i : i + 3]).encode())
+    first, second = broken.records
+    block = len(second.split(b"\r\n\r\n", 1)[1]) - 4  # without the blank line ending the record
+    short = second.replace(f"Content-Length: {block}\r\n".encode(), f"Content-Length: {block - 5}\r\n".encode())
+    assert short != second
+    (corpus / "a.warc.gz").write_bytes(gzip.compress(first, mtime=0) + gzip.compress(short, mtime=0))
+    whole = warc_builder()
+    for i in range(6):
+        whole.add_response(f"https://b.example/{i}", html_page(f"B{i}", PARAGRAPHS[i % 3 : i % 3 + 3]).encode())
+    (corpus / "b.warc.gz").write_bytes(gzip.compress(whole.build(gz=False), mtime=0))
+
+    reference = tmp_path / "ref" / "out.jsonl"
+    run_batch([corpus], reference, jobs=1, config=IN_PROCESS, progress=False)
+    expected = read_lines(reference)
+    assert [r["metadata"]["url"] for r in expected] == [f"https://a.example/{i}" for i in range(2)] + [
+        f"https://b.example/{i}" for i in range(6)
+    ]
+    (error,) = read_lines(tmp_path / "ref" / "out.errors.jsonl")
+    assert error["source"].startswith("a.warc.gz#") and "after the record" in error["message"]
+
+    out = tmp_path / "out.jsonl"
+    real = pipeline.clean_document
+
+    def crashing(doc: Document, config: Config) -> Result:
+        if doc.url == "https://b.example/2":
+            raise Crash
+        return real(doc, config)
+
+    monkeypatch.setattr(pipeline, "clean_document", crashing)
+    with pytest.raises(Crash):
+        run_batch([corpus], out, jobs=1, config=IN_PROCESS, progress=False)
+    monkeypatch.setattr(pipeline, "clean_document", real)
+    summary = run_batch([corpus], out, jobs=1, resume=True, config=IN_PROCESS, progress=False)
+    assert summary.already_done == 4
+    assert read_lines(out) == expected
+    assert (tmp_path / "out.errors.jsonl").read_bytes() == (tmp_path / "ref" / "out.errors.jsonl").read_bytes()
+    assert_counts_add_up(summary)
+
+
 def test_resume_of_gz_output_after_a_crash(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(run, "CHECKPOINT_EVERY", 4)
     monkeypatch.setattr(run, "CHUNK_DOCS", 2)
