@@ -25,6 +25,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import sys
 import zlib
 from collections.abc import Iterator, Sequence
@@ -96,6 +97,9 @@ _JSONL_LINE_FACTOR = 4
 # text has none or a handful (form feeds, ANSI escapes); random bytes have about 11%.
 _BINARY_CONTROL_SHARE = 0.02
 _TEXT_CONTROLS = frozenset(b"\t\n\r\x0b\x0c\x08\x1b")
+
+# An HTTP chunk size: hex digits (RFC 9112), at most 16 of them (a size below 2**64).
+_HEX_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
 
 _HTML_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/xml+xhtml"})
 # Files in a folder that are documentation, not pages, whatever their extension.
@@ -655,10 +659,11 @@ def _dechunk(body: bytes) -> bytes:
         if end < 0:
             break
         size_field = body[pos:end].split(b";", 1)[0].strip()
-        try:
-            size = int(size_field, 16)
-        except ValueError:
+        # Hex digits only: int(..., 16) also takes "-6", "+6", "0x6" and "6_0", and a
+        # negative size moved pos back onto the same size line, for ever (make fuzz).
+        if not _HEX_SIZE.fullmatch(size_field):
             return body if not out else b"".join(out)  # not chunked (a crawler already decoded it)
+        size = int(size_field, 16)
         if size == 0:
             break
         out.append(body[end + 2 : end + 2 + size])

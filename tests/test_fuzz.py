@@ -18,10 +18,13 @@ failed are kept in ``tests/fuzz_regressions/`` and replayed by
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
+import signal
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -303,6 +306,9 @@ def check_reader(path: Path) -> list[Any]:
     assert all(isinstance(i, Document | readers.Skipped | readers.ReadFailure) for i in items)
     sources = [i.source for i in items]
     assert len(sources) == len(set(sources)), sources
+    # These inputs are a few kB: a reader that runs out of memory on one has a runaway loop
+    # (run a session under `ulimit -v` to see it here rather than meet the OOM killer).
+    assert not [i for i in items if isinstance(i, readers.ReadFailure) and i.type == "MemoryError"], items
     assert all(s == path.name or s.startswith(path.name + "#") for s in sources)
     for item in items:
         if isinstance(item, Document):
@@ -353,6 +359,30 @@ def _regressions() -> list[Path]:
 @pytest.mark.parametrize("path", _regressions(), ids=lambda p: p.name)
 def test_regression_inputs(path: Path, tmp_path: Path) -> None:
     """Replay an input the fuzzer once broke cleaner with (see tests/fuzz_regressions/README.md)."""
+    with _deadline(REPLAY_SECONDS):
+        _replay(path, tmp_path)
+
+
+# Seconds a replay may take (they take well under one): one of these inputs once made the
+# reader loop for ever, and a replay that hung would stall the test run instead of failing.
+REPLAY_SECONDS = 20
+
+
+@contextlib.contextmanager
+def _deadline(seconds: int) -> Iterator[None]:
+    def expire(signum: int, frame: Any) -> None:
+        raise TimeoutError(f"took more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _replay(path: Path, tmp_path: Path) -> None:
     data = path.read_bytes()
     stem = path.name.split(".", 1)[0]
     if path.name.endswith((".html", ".html.gz")):
@@ -386,6 +416,9 @@ def test_unique_sources_of_a_cut_warc(name: str, failure_at: Any) -> None:
     items = list(readers.read_file(readers.InputFile(path=path, relpath=path.name, site=""), IN_PROCESS))
     sources = [i.source for i in items]
     assert len(sources) == len(set(sources)), sources
+    # These inputs are a few kB: a reader that runs out of memory on one has a runaway loop
+    # (run a session under `ulimit -v` to see it here rather than meet the OOM killer).
+    assert not [i for i in items if isinstance(i, readers.ReadFailure) and i.type == "MemoryError"], items
     failure = items[-1]
     assert isinstance(failure, readers.ReadFailure) and "after the record at offset" in failure.message
     assert failure.source == f"{name}#{failure_at(path.read_bytes())}"

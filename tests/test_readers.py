@@ -4,6 +4,7 @@ import gzip
 import hashlib
 import io
 import json
+import subprocess
 import sys
 import zlib
 from collections import Counter
@@ -276,6 +277,32 @@ def test_warc_http_encodings_are_undone(tmp_path: Path, warc_builder: Callable[[
     b.add_response("https://x.example/df", zlib.compress(PAGE), http_headers={"Content-Encoding": "deflate"})
     items = read(write(tmp_path, "enc.warc.gz", b.build()))
     assert [d.content for d in docs(items)] == [PAGE, PAGE, PAGE]
+
+
+def test_warc_chunked_body_with_a_bad_chunk_size_is_not_undone(
+    tmp_path: Path, warc_builder: Callable[[], WarcBuilder]
+) -> None:
+    chunked = {"Transfer-Encoding": "chunked"}
+    b = warc_builder()
+    b.add_response("https://x.example/negative", b"-6\r\n" + PAGE, http_headers=chunked)
+    b.add_response("https://x.example/prefixed", b"0x5\r\n" + PAGE, http_headers=chunked)
+    second_bad = b"5\r\n" + PAGE[:5] + b"\r\n-2\r\nxy\r\n0\r\n\r\n"
+    b.add_response("https://x.example/bad-second", second_bad, http_headers=chunked)
+    path = write(tmp_path, "chunks.warc.gz", b.build())
+    # In a child process with a time limit: a negative size once sent the reader round one line for ever.
+    script = (
+        "import json, sys; from pathlib import Path; from cleaner.config import Config;"
+        "from cleaner.readers import InputFile, read_file;"
+        "items = read_file(InputFile(Path(sys.argv[1]), 'chunks.warc.gz', ''), Config());"
+        "print(json.dumps([[i.url, i.content.decode('latin-1')] for i in items]))"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, timeout=60, check=True)
+    # Not chunked after all: the bodies as they are, or the chunks before the bad size.
+    assert json.loads(done.stdout) == [
+        ["https://x.example/negative", (b"-6\r\n" + PAGE).decode("latin-1")],
+        ["https://x.example/prefixed", (b"0x5\r\n" + PAGE).decode("latin-1")],
+        ["https://x.example/bad-second", PAGE[:5].decode("latin-1")],
+    ]
 
 
 def test_warc_body_not_in_its_content_encoding_is_a_named_decode_failure(
