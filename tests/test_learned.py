@@ -135,6 +135,13 @@ def test_learned_on_a_text_dump_uses_the_text_model_over_the_line_rules() -> Non
     assert result.metadata["author"] == rules.metadata["author"]
 
 
+def test_a_short_text_is_left_to_the_rules() -> None:
+    # one paragraph, as a JSONL record often holds: the line model never learned such texts
+    result = clean(ARTICLE[0], config=Config(extractor="learned"), input_type="text")
+    assert result.text == ARTICLE[0]
+    assert [d.by for d in result.decisions] == ["rules"]
+
+
 # --------------------------------------------------------------------------- ensemble
 
 

@@ -56,7 +56,7 @@ _FACTORIES: dict[str, Callable[[], Extractor]] = {
     "ensemble": _ensemble,
 }
 # The extractor "default" means, per input type: chosen by measurement (BENCHMARKS.md).
-DEFAULT_FOR: dict[InputType, str] = {"html": "learned", "text": "rules"}
+DEFAULT_FOR: dict[InputType, str] = {"html": "learned", "text": "learned"}
 _CACHE: dict[str, Extractor] = {}
 
 
