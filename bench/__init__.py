@@ -32,8 +32,26 @@ def command_line(argv: list[str] | None = None) -> str:
     """Return the command that was run, as a developer would type it."""
     argv = sys.argv[1:] if argv is None else argv
     module = Path(sys.argv[0]).stem if sys.argv and sys.argv[0] else "?"
-    prog = f"python -m bench.{module}" if module in {"quality", "speed", "textdumps"} else shlex.quote(sys.argv[0])
+    in_bench = bool(sys.argv and sys.argv[0]) and Path(sys.argv[0]).parent.name == "bench"
+    prog = f"python -m bench.{module}" if in_bench else shlex.quote(sys.argv[0])
     return " ".join([prog, *(shlex.quote(a) for a in argv)])
+
+
+class Report:
+    """The lines of a harness's report: printed as they come, kept for :func:`write_section`."""
+
+    def __init__(self) -> None:
+        """Start an empty report."""
+        self.lines: list[str] = []
+
+    def emit(self, line: str) -> None:
+        """Print one line of the report and keep it."""
+        print(line, flush=True)
+        self.lines.append(line)
+
+    def text(self) -> str:
+        """The report so far, one line each."""
+        return "\n".join(self.lines)
 
 
 def _section_key(kind: str, argv: list[str]) -> str:

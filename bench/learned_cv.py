@@ -15,6 +15,7 @@ import argparse
 import multiprocessing
 import sys
 import time
+from collections.abc import Mapping
 
 from bench import baselines, write_section
 from cleaner.evaluate import GoldPage, format_table, load_devdata, read_html, score_page, summarize
@@ -28,6 +29,31 @@ def _trafilatura(args: tuple[str, GoldPage]) -> tuple[str, str]:
         return page.key, baselines.trafilatura_text(page.html, page.url or page.extra.get("url_from_html"))
     except Exception:  # noqa: BLE001 - a failing page scores as empty output
         return page.key, ""
+
+
+def comparison_rows(
+    gold: Mapping[str, GoldPage], first: Mapping[str, str], second: Mapping[str, str]
+) -> list[list[str]]:
+    """Rows of a two-system table per dataset and wcxb page type: pages, both headline F1s, difference.
+
+    ``gold`` maps each scored output's key to its page; the headline is shingle F1, snippet
+    F1 on snippet-only pages; a missing output scores as empty.
+    """
+    groups: dict[str, list[str]] = {}
+    for key, page in gold.items():
+        groups.setdefault(page.dataset, []).append(key)
+        if page.page_type:
+            groups.setdefault(f"{page.dataset} {page.page_type}", []).append(key)
+    rows = []
+    for group, keys in sorted(groups.items()):
+        cells = [group, str(len(keys))]
+        for outputs in (first, second):
+            summary = summarize([score_page(gold[k], "x", outputs.get(k, "")) for k in keys])
+            headline = summary.f1 if summary.f1 is not None else summary.snippet_f1
+            cells.append(f"{headline:.3f}" if headline is not None else "-")
+        cells.append(f"{float(cells[2]) - float(cells[3]):+.3f}" if "-" not in cells[2:4] else "-")
+        rows.append(cells)
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,21 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fold {fold + 1}/{args.folds} ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
 
     scored = [e.key for e in examples]
-    rows = []
-    groups: dict[str, list[str]] = {}
-    for key in scored:
-        page = pages[key]
-        groups.setdefault(page.dataset, []).append(key)
-        if page.page_type:
-            groups.setdefault(f"{page.dataset} {page.page_type}", []).append(key)
-    for group, keys in sorted(groups.items()):
-        cells = [group, str(len(keys))]
-        for outputs in (learned, reference):
-            summary = summarize([score_page(pages[k], "x", outputs.get(k, "")) for k in keys])
-            headline = summary.f1 if summary.f1 is not None else summary.snippet_f1
-            cells.append(f"{headline:.3f}" if headline is not None else "-")
-        cells.append(f"{float(cells[2]) - float(cells[3]):+.3f}" if "-" not in cells[2:4] else "-")
-        rows.append(cells)
+    rows = comparison_rows({key: pages[key] for key in scored}, learned, reference)
     body = (
         f"{len(scored)} pages, {args.folds} folds grouped by site (each page scored by a model that never saw "
         f"its site); shingle F1, snippet F1 on snippet-only pages.\n\n"

@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import write_section
+from bench import Report, write_section
 from bench.warcs import build_warc
 
 # Sampling period: a tenth of a second sees every phase of a run that lasts seconds or
@@ -155,12 +155,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--write", type=Path, help="record the table in this Markdown file (BENCHMARKS.md)")
     parser.add_argument("extra", nargs="*", help="more `cleaner clean` options (after --)")
     args = parser.parse_args(argv)
-    lines: list[str] = []
-
-    def emit(line: str) -> None:
-        """Print one line of the report and keep it for --write."""
-        print(line, flush=True)
-        lines.append(line)
+    report = Report()
+    emit = report.emit
 
     sizes = [int(x) for x in args.sizes.split(",")]
     work = args.keep or Path(tempfile.mkdtemp(prefix="cleaner-memory-"))
@@ -202,7 +198,7 @@ def main(argv: list[str] | None = None) -> None:
         if not args.keep:
             warc.unlink()
     if args.write:
-        write_section(args.write, "memory", "\n".join(lines), argv)
+        write_section(args.write, "memory", report.text(), argv)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import filecmp
 import tempfile
 from pathlib import Path
 
-from bench import write_section
+from bench import Report, write_section
 from bench.memory import cleaner_command, run_measured
 from bench.warcs import build_warc
 
@@ -39,12 +39,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--write", type=Path, help="record the table in this Markdown file (BENCHMARKS.md)")
     parser.add_argument("extra", nargs="*", help="more `cleaner clean` options (after --)")
     args = parser.parse_args(argv)
-    lines: list[str] = []
-
-    def emit(line: str) -> None:
-        """Print one line of the report and keep it for --write."""
-        print(line, flush=True)
-        lines.append(line)
+    report = Report()
+    emit = report.emit
 
     jobs = [int(x) for x in args.jobs.split(",")]
     with tempfile.TemporaryDirectory(prefix="cleaner-scaling-") as tmp:
@@ -88,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
         for line in spread:
             emit("- " + line)
     if args.write:
-        write_section(args.write, "scaling", "\n".join(lines), argv)
+        write_section(args.write, "scaling", report.text(), argv)
 
 
 if __name__ == "__main__":

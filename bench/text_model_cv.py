@@ -18,9 +18,10 @@ import time
 from pathlib import Path
 
 from bench import textdumps, write_section
+from bench.learned_cv import comparison_rows
 from cleaner import clean
 from cleaner.config import Config
-from cleaner.evaluate import format_table, load_devdata, score_page, summarize
+from cleaner.evaluate import format_table, load_devdata
 from cleaner.train import dump_examples, fit_model, site_folds
 
 
@@ -55,21 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fold {fold + 1}/{args.folds} ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
 
     gold = {e.key: pages[e.key.rsplit("@", 1)[0]] for e in examples}
-    groups: dict[str, list[str]] = {}
-    for key, page in gold.items():
-        groups.setdefault(page.dataset, []).append(key)
-        if page.page_type:
-            groups.setdefault(f"{page.dataset} {page.page_type}", []).append(key)
     header = ["dataset / page type", "pages", "cleaner-text:learned", "cleaner-text:rules", "difference"]
-    rows = []
-    for group, keys in sorted(groups.items()):
-        cells = [group, str(len(keys))]
-        for outputs in (learned, rules):
-            summary = summarize([score_page(gold[k], "x", outputs.get(k, "")) for k in keys])
-            headline = summary.f1 if summary.f1 is not None else summary.snippet_f1
-            cells.append(f"{headline:.3f}" if headline is not None else "-")
-        cells.append(f"{float(cells[2]) - float(cells[3]):+.3f}" if "-" not in cells[2:4] else "-")
-        rows.append(cells)
+    rows = comparison_rows(gold, learned, rules)
     body = (
         f"{len(examples)} {args.converter} dumps of devdata pages, {args.folds} folds grouped by site (each dump "
         "scored by a text-line model that never saw its site); shingle F1, snippet F1 on snippet-only pages.\n\n"
