@@ -35,7 +35,7 @@ from cleaner.blockfeatures import feature_names
 from cleaner.config import Config
 from cleaner.extractors.learned import TEXT_MODEL_COLUMNS, page_features, text_features
 from cleaner.labels import UNKNOWN, labels_from_gold, labels_from_snippets
-from cleaner.model import Decision, Document
+from cleaner.model import Block, Decision, Document
 from cleaner.treemodel import (
     LINE_CONTEXT_NAMES,
     STAGE2_NAMES,
@@ -107,6 +107,15 @@ def block_weights(texts: Sequence[str], labels: np.ndarray) -> np.ndarray:
     return sizes / total * min(len(texts), MAX_PAGE_WEIGHT) if total else sizes
 
 
+def page_labels(
+    blocks: Sequence[Block], gold: str | None, with_snippets: Sequence[str], without_snippets: Sequence[str]
+) -> np.ndarray:
+    """Labels of a page's blocks: from its full gold text, or from its snippets when it has none."""
+    if gold is not None:
+        return labels_from_gold(blocks, gold)
+    return labels_from_snippets(blocks, with_snippets, without_snippets)
+
+
 def examples_for(
     content: bytes | str,
     url: str | None,
@@ -131,10 +140,7 @@ def examples_for(
     texts = [b.text for b in page.blocks]
     features = page_features(page, Config())
     lang = page.language
-    if gold is not None:
-        labels = labels_from_gold(page.blocks, gold)
-    else:
-        labels = labels_from_snippets(page.blocks, with_snippets, without_snippets)
+    labels = page_labels(page.blocks, gold, with_snippets, without_snippets)
     weights = block_weights(texts, labels)
     groups = container_groups(page.blocks)
     votes = None
@@ -188,10 +194,7 @@ def text_examples_for(
     rules = RulesExtractor().decide(page, config)
     features = text_features(page, rules, config)
     texts = [b.text for b in page.blocks]
-    if gold is not None:
-        labels = labels_from_gold(page.blocks, gold)
-    else:
-        labels = labels_from_snippets(page.blocks, with_snippets, without_snippets)
+    labels = page_labels(page.blocks, gold, with_snippets, without_snippets)
     weights = block_weights(texts, labels)
     groups = np.zeros(len(texts), dtype=np.int64)  # lines have no containers
     return PageExamples(key, site, dataset, features, labels, weights, texts, page.language, groups)

@@ -114,21 +114,24 @@ def declared_language(tree: Any) -> str | None:
     return code if code in JUSTEXT_NAMES else None
 
 
-def page_features(page: Page, config: Config) -> np.ndarray:
-    """The feature matrix of an HTML page's blocks, as the model sees them (training too)."""
+def page_language(page: Page, config: Config) -> str | None:
+    """The language of the features' stopwords: known, configured, declared, else identified (and kept)."""
     lang = page.language or config.language or declared_language(page.tree)
     if lang is None:
         lang = page.language = identify(sample(b.text for b in page.blocks))
-    return page_matrix(page.blocks, lang, html=True)
+    return lang
+
+
+def page_features(page: Page, config: Config) -> np.ndarray:
+    """The feature matrix of an HTML page's blocks, as the model sees them (training too)."""
+    return page_matrix(page.blocks, page_language(page, config), html=True)
 
 
 def text_features(page: Page, rules: list[Decision], config: Config) -> np.ndarray:
     """The text-line model's feature matrix (:data:`TEXT_MODEL_COLUMNS`) of a dump's lines."""
-    lang = page.language or config.language
-    if lang is None:
-        lang = page.language = identify(sample(b.text for b in page.blocks))
     votes = np.array([[float(d.keep), d.score] for d in rules], dtype=np.float64)
-    return np.hstack([page_matrix(page.blocks, lang, html=False), votes.reshape(len(rules), 2)])
+    matrix = page_matrix(page.blocks, page_language(page, config), html=False)
+    return np.hstack([matrix, votes.reshape(len(rules), 2)])
 
 
 class LearnedExtractor:
