@@ -291,13 +291,16 @@ def train(
     names = [x.strip() for x in datasets.split(",")] if datasets else None
     processes = jobs or os.cpu_count() or 1
     log = lambda m: click.echo(m, err=True)  # noqa: E731 - a one-line logger
-    if input_type == "text":
-        if not dumps:
-            _fail(UsageError("--input text needs at least one --dumps folder of text dumps"))
-            return
-        train_from_dumps(data, list(dumps), output, datasets=names, jobs=processes, log=log)
+    if input_type == "text" and not dumps:
+        _fail(UsageError("--input text needs at least one --dumps folder of text dumps"))
         return
-    train_from_devdata(data, output, datasets=names, jobs=processes, log=log)
+    try:
+        if input_type == "text":
+            train_from_dumps(data, list(dumps), output, datasets=names, jobs=processes, log=log)
+        else:
+            train_from_devdata(data, output, datasets=names, jobs=processes, log=log)
+    except UsageError as exc:
+        _fail(exc)
 
 
 def main() -> None:

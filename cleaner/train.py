@@ -33,6 +33,7 @@ import numpy as np
 
 from cleaner.blockfeatures import feature_names
 from cleaner.config import Config
+from cleaner.errors import UsageError
 from cleaner.extractors.learned import TEXT_MODEL_COLUMNS, page_features, text_features
 from cleaner.labels import UNKNOWN, labels_from_gold, labels_from_snippets
 from cleaner.model import Block, Decision, Document
@@ -298,6 +299,8 @@ def fit_model(
     examples: Sequence[PageExamples], log: Callable[[str], None] = print, input_type: str = "html"
 ) -> LearnedModel:
     """Fit both stages on ``examples`` (HTML blocks, or text lines for ``input_type="text"``) and return the model."""
+    if not examples:
+        raise UsageError("no labelled pages to train on (check --data, --datasets and --dumps)")
     started = time.perf_counter()
     x, y, w = _stack(examples)
     log(f"stage 1: {len(y)} labelled blocks from {len(examples)} pages, {x.shape[1]} features")

@@ -107,3 +107,13 @@ def test_train_text_without_dumps_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "--dumps" in result.output
+
+
+def test_train_with_no_matching_dumps_is_a_usage_error_not_a_traceback(tmp_path: Path) -> None:
+    make_data(tmp_path / "data", pages=2)
+    (tmp_path / "dumps").mkdir()
+    args = ["train", "--data", str(tmp_path / "data"), "--input", "text", "--dumps", str(tmp_path / "dumps")]
+    result = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "m.npz"), "-j", "1"])
+    assert result.exit_code == 2
+    assert "no labelled pages to train on" in result.output
+    assert not (tmp_path / "m.npz").exists()
