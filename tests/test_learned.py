@@ -135,6 +135,16 @@ def test_learned_on_a_text_dump_uses_the_text_model_over_the_line_rules() -> Non
     assert result.metadata["author"] == rules.metadata["author"]
 
 
+def test_a_model_given_for_the_other_input_type_is_a_clear_error(tmp_path) -> None:
+    from cleaner.treemodel import LearnedModel
+
+    path = tmp_path / "text.npz"
+    LearnedModel.load(input_type="text").save(path)
+    result = clean(PAGE, config=Config(extractor="learned", model=str(path)), input_type="html")
+    assert result.status == "error" and result.error is not None
+    assert "model of text input" in result.error.message and "--text-model" in result.error.message
+
+
 def test_a_short_text_is_left_to_the_rules() -> None:
     # one paragraph, as a JSONL record often holds: the line model never learned such texts
     result = clean(ARTICLE[0], config=Config(extractor="learned"), input_type="text")

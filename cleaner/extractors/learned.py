@@ -73,7 +73,11 @@ TEXT_MODEL_COLUMNS: tuple[str, ...] = (*TEXT_COLUMNS, "rules_keep", "rules_score
 @lru_cache(maxsize=4)
 def load_model(path: str | None = None, input_type: str = "html") -> LearnedModel:
     """The model in ``path`` (the package's shipped model for ``input_type`` when None), loaded once per process."""
-    return LearnedModel.load(path, input_type)
+    model = LearnedModel.load(path, input_type)
+    if model.input_type != input_type:
+        option = "--text-model" if model.input_type == "text" else "--model"
+        raise ValueError(f"{path} is a model of {model.input_type} input, not {input_type}: give it with {option}")
+    return model
 
 
 _EVIDENCE_COLUMNS = np.array([column for column, _, _ in _EVIDENCE_INDEX], dtype=np.int64)
