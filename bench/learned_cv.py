@@ -2,7 +2,7 @@
 
     python -m bench.learned_cv --data ../shared/devdata [--folds 3] [--jobs 2] [--write BENCHMARKS.md]
 
-Every devdata page is scored by a model trained (with ``cleaner.train.fit_model``, the
+Every devdata page is scored by a model trained (with ``cleaner.learning.train.fit_model``, the
 shipped model's recipe) on the folds that do not hold its site, so all pages count and no
 site is on both sides. trafilatura (comments excluded) runs on the same pages in the same
 run. Reported per dataset and per wcxb page type: shingle F1 (snippet F1 for snippet-only
@@ -18,8 +18,8 @@ import time
 from collections.abc import Mapping
 
 from bench import baselines, write_section
-from cleaner.evaluate import GoldPage, format_table, load_devdata, read_html, score_page, summarize
-from cleaner.train import devdata_examples, fit_model, site_folds
+from cleaner.learning.evaluate import GoldPage, format_table, load_devdata, read_html, score_page, summarize
+from cleaner.learning.train import devdata_examples, fit_model, site_folds
 
 
 def _trafilatura(args: tuple[str, GoldPage]) -> tuple[str, str]:

@@ -15,7 +15,7 @@ Systems compared (every one on every page):
   its page-level drops), ``c4-lines`` (the same rules as a pure line filter) and
   ``cleaner-text:<name>``; trafilatura on the HTML is the reference.
 
-Scores (cleaner.evaluate): shingle precision/recall averaged over pages and F1 of the
+Scores (cleaner.learning.evaluate): shingle precision/recall averaged over pages and F1 of the
 averages where the gold is a full text (``full``; ``full-tool-output`` for
 readability-testpages, reported under that name); snippet shares where the page has
 ``with``/``without`` snippets (trafilatura-eval; wcxb also has them). Metadata: title,
@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import baselines, textdumps, write_section
-from cleaner.evaluate import (
+from cleaner.learning.evaluate import (
     FULL,
     SNIPPETS,
     TOOL_OUTPUT,
@@ -367,7 +367,7 @@ def write_details(path: Path, scores: list[PageScore], pages: list[GoldPage]) ->
 
 def train_split_model(args: argparse.Namespace, train_keys: list[str]) -> Path:
     """Train the learned model (and ensemble weights) on the train side of the split; return its path."""
-    from cleaner.train import train_from_devdata
+    from cleaner.learning.train import train_from_devdata
 
     path = Path(args.cache) / f"split-model-{args.seed}-{args.test_share}.npz"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -384,7 +384,7 @@ def train_split_model(args: argparse.Namespace, train_keys: list[str]) -> Path:
 
 def train_split_text_model(args: argparse.Namespace, train_keys: list[str], converters: list[str]) -> Path:
     """Train the text-line model on the dumps of the train side of the split; return its path."""
-    from cleaner.train import train_from_dumps
+    from cleaner.learning.train import train_from_dumps
 
     wanted = set(train_keys)
     for page in load_devdata(args.data):  # the train pages' dumps, made and cached if missing

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import baselines, textdumps, write_section
-from cleaner.evaluate import GoldPage, format_table, load_devdata, read_html
+from cleaner.learning.evaluate import GoldPage, format_table, load_devdata, read_html
 
 # Pages in the sample: enough that one slow page does not dominate, small enough that a
 # run over six tools takes about a minute.

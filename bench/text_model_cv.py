@@ -4,7 +4,7 @@
         [--jobs 2] [--write BENCHMARKS.md]
 
 Every devdata page is turned into a full-page text dump (``bench.textdumps``) and scored
-by a text-line model (``cleaner.train.fit_model(..., input_type="text")``, the shipped
+by a text-line model (``cleaner.learning.train.fit_model(..., input_type="text")``, the shipped
 model's recipe) trained on the site-grouped folds that do not hold its site, next to the
 rules extractor on the same dumps. Reported per dataset and wcxb page type: shingle F1
 (snippet F1 on snippet-only pages).
@@ -21,8 +21,8 @@ from bench import textdumps, write_section
 from bench.learned_cv import comparison_rows
 from cleaner import clean
 from cleaner.config import Config
-from cleaner.evaluate import format_table, load_devdata
-from cleaner.train import dump_examples, fit_model, site_folds
+from cleaner.learning.evaluate import format_table, load_devdata
+from cleaner.learning.train import dump_examples, fit_model, site_folds
 
 
 def main(argv: list[str] | None = None) -> int:

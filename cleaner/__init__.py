@@ -58,6 +58,6 @@ def clean_corpus(
     paths: Sequence[str | Path], config: Config | None = None, jobs: int | None = None
 ) -> Iterator[Result]:
     """Clean every document under ``paths`` (files, folders, archives), yielding Results in input order."""
-    from cleaner.run import clean_corpus as _clean_corpus
+    from cleaner.batch.local import clean_corpus as _clean_corpus
 
     return _clean_corpus(paths, config=config, jobs=jobs)

@@ -135,7 +135,7 @@ def clean(
     **options: Any,
 ) -> None:
     """Clean INPUTS (files, folders, archives, or - for stdin) into OUTPUT."""
-    from cleaner.run import run_batch
+    from cleaner.batch.local import run_batch
 
     try:
         config = _config(config_file, **options)
@@ -144,7 +144,7 @@ def clean(
                 raise UsageError("--resume works with --engine local only; rerun the whole job on Ray")
             if stats_path:
                 raise UsageError("--stats works with --engine local only; the summary on stderr has the totals")
-            from cleaner.distributed import run_ray
+            from cleaner.batch.ray import run_ray
 
             summary = run_ray(
                 list(inputs), output, config=config, jobs=jobs, errors_path=errors_path, fmt=fmt, progress=progress
@@ -178,7 +178,7 @@ def clean(
 @_config_option
 def explain(path: str, color: bool | None, config_file: str | None, **options: Any) -> None:
     """Show why each block of the documents in PATH was kept or dropped."""
-    from cleaner.explain import explain_path
+    from cleaner.output.explain import explain_path
 
     try:
         config = _config(config_file, explain=True, **options)
@@ -210,7 +210,7 @@ def report(
     INPUTS is a corpus (cleaned here, with explanations), or one JSONL file written by
     `cleaner clean --explain`.
     """
-    from cleaner.report import write_report
+    from cleaner.output.report import write_report
 
     try:
         config = _config(config_file, explain=True, **options)
@@ -242,7 +242,7 @@ def stats(
     """Print the lines most repeated across the pages of each site in INPUTS (the corpus pass's pass 1)."""
     import os
 
-    from cleaner.corpus import print_stats
+    from cleaner.corpus.sitestats import print_stats
 
     try:
         config = _config(config_file, site_stats=site_stats)
@@ -286,7 +286,7 @@ def train(
     except ImportError:
         _fail(UsageError("training needs LightGBM: pip install 'cleaner[train]'"))
         return
-    from cleaner.train import train_from_devdata, train_from_dumps
+    from cleaner.learning.train import train_from_devdata, train_from_dumps
 
     names = [x.strip() for x in datasets.split(",")] if datasets else None
     processes = jobs or os.cpu_count() or 1

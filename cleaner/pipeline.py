@@ -11,14 +11,14 @@ import hashlib
 from typing import Any
 
 from cleaner.config import Config
-from cleaner.decode import decode_html
 from cleaner.errors import InputError
 from cleaner.extractors import get_extractor, resolve_name
 from cleaner.extractors.base import Page
-from cleaner.language import identify
-from cleaner.metadata import HTML_FIELDS, html_metadata
+from cleaner.meta.html import HTML_FIELDS, html_metadata
 from cleaner.model import Decision, Document, InputType, Result, Stage, Status, error_result, rebuild_text
-from cleaner.segment import parse_html, segment_html, segment_text
+from cleaner.page.decode import decode_html
+from cleaner.page.language import identify
+from cleaner.page.segment import parse_html, segment_html, segment_text
 
 # Every record carries every metadata field (None when unknown), HTML or text.
 METADATA_FIELDS = HTML_FIELDS
@@ -56,7 +56,7 @@ def decode(document: Document, config: Config) -> str:
         raise InputError("binary content, not a web page or text (an image, PDF or archive?)")
     if document.input_type == "html":
         return decode_html(data, document.charset_hint)[0]
-    from cleaner.decode import decode_text
+    from cleaner.page.decode import decode_text
 
     return decode_text(data)
 
@@ -120,7 +120,7 @@ def clean_document(document: Document, config: Config) -> Result:
         stage = "extract"
         decisions = decide(page, config)
         if config.site_stats:  # pass 2 of the corpus statistics: blocks repeated across the site
-            from cleaner.corpus import apply_site_stats
+            from cleaner.corpus.sitestats import apply_site_stats
 
             decisions = apply_site_stats(page.blocks, decisions, document, config)
         text = rebuild_text(page.blocks, decisions)
@@ -174,11 +174,11 @@ def clean(
         raise InputError(f"input_type must be 'html' or 'text', not {kind!r}")
     resolve_name(config.extractor, kind)  # an unknown extractor is a usage error, not a bad page
     if kind == "text" and isinstance(content, bytes):
-        from cleaner.decode import decode_text
+        from cleaner.page.decode import decode_text
 
         content = decode_text(content)
     digest = hashlib.sha1(content if isinstance(content, bytes) else content.encode("utf-8", "replace")).hexdigest()
-    from cleaner.metadata import host_of
+    from cleaner.meta.html import host_of
 
     document = Document(id=digest[:16], source="<string>", input_type=kind, content=content, url=url, site=host_of(url))
     return clean_document(document, config)

@@ -20,8 +20,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from cleaner import accounting, pipeline
-from cleaner.accounting import FileCounts
+from cleaner import pipeline
+from cleaner.batch import accounting
+from cleaner.batch.accounting import FileCounts
 from cleaner.cli import cli
 
 ARTICLE = (

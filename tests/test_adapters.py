@@ -2,7 +2,7 @@ from cleaner.config import Config
 from cleaner.extractors.adapters import JustextExtractor, TrafilaturaExtractor, align_output
 from cleaner.extractors.base import Page
 from cleaner.model import Block, Document
-from cleaner.segment import parse_html, segment_html
+from cleaner.page.segment import parse_html, segment_html
 
 
 def blocks_of(*texts: str) -> list[Block]:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.blockfeatures import (
+from cleaner.page.matrix import (
     ATTR_GROUPS,
     HTML_COLUMNS,
     KEYWORDS,
@@ -21,7 +21,7 @@ from cleaner.blockfeatures import (
     run_ids,
     window_mean,
 )
-from cleaner.segment import parse_html, segment_html
+from cleaner.page.segment import parse_html, segment_html
 
 PAGE = """<html lang="en"><body>
 <nav class="main-navigation"><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul></nav>

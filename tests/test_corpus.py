@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from cleaner.cli import cli
 from cleaner.config import Config
-from cleaner.corpus import (
+from cleaner.corpus.sitestats import (
     REASON,
     SiteStats,
     collect_documents,
@@ -27,9 +27,9 @@ from cleaner.corpus import (
     revise,
     word_count,
 )
+from cleaner.io.readers import discover
 from cleaner.model import Block, Decision, Document
 from cleaner.pipeline import clean_document
-from cleaner.readers import discover
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 MEE = ["000_4e6828c90f9beffd.txt", "001_0c6b7ebbb520fc9c.txt"]
@@ -126,7 +126,7 @@ def test_merge_is_commutative_and_pruning_keeps_only_repeated_blocks(docs: list[
 @settings(max_examples=60, deadline=None)
 @given(docs_strategy, st.integers(min_value=1, max_value=20))
 def test_summary_spilled_to_disk_prunes_to_the_same_result(docs: list[tuple[str, list[int]]], cap: int) -> None:
-    import cleaner.corpus as corpus
+    import cleaner.corpus.sitestats as corpus
 
     whole = stats_of(docs)
     spilled = SiteStats(max_entries=cap)
@@ -143,7 +143,7 @@ def test_summary_spilled_to_disk_prunes_to_the_same_result(docs: list[tuple[str,
 def test_a_spilled_summary_pickles_with_its_counts() -> None:
     import pickle
 
-    import cleaner.corpus as corpus
+    import cleaner.corpus.sitestats as corpus
 
     docs = [("s", list(range(i, i + 5))) for i in range(40)]
     spilled = SiteStats(max_entries=6)
@@ -158,7 +158,7 @@ def test_a_spilled_summary_pickles_with_its_counts() -> None:
 
 
 def test_compaction_during_collection_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    import cleaner.corpus as corpus
+    import cleaner.corpus.sitestats as corpus
 
     docs = [("s", list(range(i, i + 5))) for i in range(50)]
     expected = stats_of(docs)
@@ -386,8 +386,8 @@ def test_corpus_of_real_pages_finds_the_template_and_keeps_every_article(tmp_pat
 @pytest.mark.skipif(not DEVDATA.is_dir(), reason="needs ../shared/devdata")
 def test_devdata_news_sites_template_found_article_kept(tmp_path: Path) -> None:
     """Real pages of news sites with several pages in devdata: template found, gold text untouched."""
-    from cleaner.evaluate import load_devdata, normalize_space, read_html
-    from cleaner.metadata import host_of
+    from cleaner.learning.evaluate import load_devdata, normalize_space, read_html
+    from cleaner.meta.html import host_of
 
     wanted = {"nytimes.com", "theverge.com", "beijingspring.com"}
     pages = [read_html(DEVDATA, p) for p in load_devdata(DEVDATA, with_html=False) if host_of(p.url) in wanted]
@@ -414,7 +414,7 @@ def test_one_archive_is_a_corpus() -> None:
 
 
 def test_pass_one_is_deterministic_so_a_resumed_run_has_the_same_settings(tmp_path: Path) -> None:
-    from cleaner.corpus import prepare
+    from cleaner.corpus.sitestats import prepare
 
     folder = mee_folder(tmp_path)
     files = list(discover([folder]))

@@ -38,7 +38,8 @@ KILLS = 4
 RUNNER = textwrap.dedent(
     """
     import sys, time
-    from cleaner import pipeline, run
+    from cleaner import pipeline
+    from cleaner.batch import local as run
     from cleaner.cli import cli
     real = pipeline.clean_document
     def slow(doc, config):

@@ -1,4 +1,4 @@
-"""The Ray Data engine (cleaner.distributed) against the local runner, on a local Ray instance.
+"""The Ray Data engine (cleaner.batch.ray) against the local runner, on a local Ray instance.
 
 The row helpers are tested without Ray; the engine tests start one local Ray instance
 with 2 CPUs for the module (they are skipped when Ray is not installed: `cleaner[ray]`).
@@ -17,11 +17,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaner import distributed, pipeline
+from cleaner import pipeline
+from cleaner.batch import ray as distributed
+from cleaner.batch.local import run_batch
 from cleaner.config import Config
+from cleaner.io.readers import InputFile, ReadFailure, Skipped, read_file
 from cleaner.model import Document
-from cleaner.readers import InputFile, ReadFailure, Skipped, read_file
-from cleaner.run import run_batch
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 FOOTER = "Subscribe to our weekly newsletter to get the best stories delivered to your inbox every Friday."
@@ -176,8 +177,8 @@ def test_engine_writes_the_local_runners_output_byte_for_byte(tmp_path: Path, lo
 
 
 def test_site_statistics_by_ray_map_reduce_equal_the_local_pass(tmp_path: Path, local_ray: Any) -> None:
-    corpus_pass = pytest.importorskip("cleaner.corpus")
-    from cleaner.run import _discover
+    corpus_pass = pytest.importorskip("cleaner.corpus.sitestats")
+    from cleaner.batch.local import _discover
 
     site = tmp_path / "site"
     site.mkdir()

@@ -1,4 +1,4 @@
-"""Scoring, loading and splitting of devdata (cleaner.evaluate), plus the bench helpers.
+"""Scoring, loading and splitting of devdata (cleaner.learning.evaluate), plus the bench helpers.
 
 Every expected value is computed by hand in the comment next to it.
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from cleaner.evaluate import (
+from cleaner.learning.evaluate import (
     GoldPage,
     PageScore,
     aggregate,

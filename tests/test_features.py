@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from cleaner.features import block_features, line_features, line_views
-from cleaner.language import identify, stopwords
 from cleaner.model import Block
+from cleaner.page.features import block_features, line_features, line_views
+from cleaner.page.language import identify, stopwords
 
 EN = stopwords("en")
 

@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 
 from cleaner import pipeline
+from cleaner.batch.guards import HARD_KILL_GRACE, SupervisedPool, Timeout, guarded, set_memory_limit, time_limit
+from cleaner.batch.local import clean_corpus, run_batch
 from cleaner.config import Config
-from cleaner.guards import HARD_KILL_GRACE, SupervisedPool, Timeout, guarded, set_memory_limit, time_limit
 from cleaner.model import Document, ErrorInfo, Result, error_result
-from cleaner.run import clean_corpus, run_batch
 
 ARTICLE = (
     "<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cleaner.labels import BOILERPLATE, CONTENT, UNKNOWN, label_tokens, labels_from_gold, labels_from_snippets
+from cleaner.learning.labels import BOILERPLATE, CONTENT, UNKNOWN, label_tokens, labels_from_gold, labels_from_snippets
 from cleaner.model import Block
 
 

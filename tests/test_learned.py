@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 from cleaner import Config, clean
-from cleaner.blockfeatures import HTML_COLUMNS
 from cleaner.extractors.ensemble import MEMBERS, combine, fit_weights, vote_matrix
 from cleaner.extractors.learned import declared_language, drop_reason
 from cleaner.model import REASONS, Decision
+from cleaner.page.matrix import HTML_COLUMNS
 
 ARTICLE = [
     "The city council voted on Tuesday to turn the old tram depot on Mill Street into a public library, "
@@ -136,7 +136,7 @@ def test_learned_on_a_text_dump_uses_the_text_model_over_the_line_rules() -> Non
 
 
 def test_a_model_given_for_the_other_input_type_is_a_clear_error(tmp_path) -> None:
-    from cleaner.treemodel import LearnedModel
+    from cleaner.extractors.trees import LearnedModel
 
     path = tmp_path / "text.npz"
     LearnedModel.load(input_type="text").save(path)

@@ -3,8 +3,8 @@
 import pytest
 
 from cleaner.meta.author import clean_name, split_names
-from cleaner.metadata import html_metadata
-from cleaner.segment import parse_html
+from cleaner.meta.html import html_metadata
+from cleaner.page.segment import parse_html
 
 
 def author_of(html: str, url: str | None = None) -> tuple[str | None, str | None]:

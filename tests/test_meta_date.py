@@ -4,8 +4,8 @@ import lxml.html
 import pytest
 
 from cleaner.meta.date import iso_date, make_date, text_dates, url_date
-from cleaner.metadata import html_metadata
-from cleaner.segment import parse_html
+from cleaner.meta.html import html_metadata
+from cleaner.page.segment import parse_html
 
 
 def date_of(html: str, url: str | None = None) -> tuple[str | None, str | None]:

@@ -2,8 +2,8 @@
 
 import lxml.html
 
-from cleaner.metadata import html_metadata
-from cleaner.segment import parse_html
+from cleaner.meta.html import html_metadata
+from cleaner.page.segment import parse_html
 
 
 def title_of(html: str, url: str | None = None) -> tuple[str | None, str | None]:

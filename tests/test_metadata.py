@@ -1,10 +1,10 @@
 import pytest
 
 from cleaner.config import Config
-from cleaner.metadata import HTML_FIELDS, MAX_TERMS, host_of, html_metadata, iso_date
+from cleaner.meta.html import HTML_FIELDS, MAX_TERMS, host_of, html_metadata, iso_date
+from cleaner.output.writers import result_record
+from cleaner.page.segment import parse_html
 from cleaner.pipeline import clean
-from cleaner.segment import parse_html
-from cleaner.writers import result_record
 
 
 def meta_of(html: str, url: str | None = None):

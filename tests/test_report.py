@@ -25,7 +25,7 @@ from click.testing import CliRunner
 from cleaner.cli import cli
 from cleaner.errors import UsageError
 from cleaner.model import reason_family
-from cleaner.report import is_explained_output, shown_document
+from cleaner.output.report import is_explained_output, shown_document
 
 ARTICLE = (
     "<html><head><meta charset='utf-8'><title>{title}</title></head><body>"

@@ -15,9 +15,9 @@ from cleaner.extractors.rules import (
     phrase_book,
     text_metadata,
 )
-from cleaner.features import line_features
-from cleaner.language import stopwords
 from cleaner.model import REASONS, Block, Document
+from cleaner.page.features import line_features
+from cleaner.page.language import stopwords
 
 EN = stopwords("en")
 ARTICLE = [

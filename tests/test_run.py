@@ -23,11 +23,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaner import pipeline, readers, run
+from cleaner import pipeline
+from cleaner.batch import local as run
+from cleaner.batch.local import Summary, clean_corpus, run_batch
 from cleaner.config import Config
 from cleaner.errors import UsageError
+from cleaner.io import readers
 from cleaner.model import Document, Result, error_result
-from cleaner.run import Summary, clean_corpus, run_batch
 
 PARAGRAPHS = [
     "The city council voted on Tuesday to build a new tram line to the airport, ending a decade of debate.",
@@ -538,7 +540,8 @@ def test_resume_after_sigkill_of_a_real_process(corpus: Path, tmp_path: Path) ->
     script = textwrap.dedent(
         f"""
         import time
-        from cleaner import pipeline, run
+        from cleaner import pipeline
+        from cleaner.batch import local as run
         real = pipeline.clean_document
         def slow(doc, config):
             time.sleep(0.05)

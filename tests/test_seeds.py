@@ -21,7 +21,7 @@ LABELS = sorted((ROOT / "tests" / "seed_labels").glob("*.tsv"))
 
 def segment_text(text: str) -> list[Block]:
     try:
-        from cleaner.segment import segment_text as seg  # type: ignore[attr-defined]
+        from cleaner.page.segment import segment_text as seg  # type: ignore[attr-defined]
 
         return list(seg(text))
     except ImportError:

@@ -1,7 +1,7 @@
 import pytest
 
 from cleaner.errors import InputError
-from cleaner.segment import parse_html, segment_html, segment_text
+from cleaner.page.segment import parse_html, segment_html, segment_text
 
 
 def texts(html: str) -> list[str]:

@@ -7,8 +7,15 @@ import time
 import numpy as np
 import pytest
 
-from cleaner.blockfeatures import HTML_COLUMNS
-from cleaner.treemodel import LINE_CONTEXT_NAMES, STAGE2_NAMES, LearnedModel, TreeEnsemble, line_context, stage2_matrix
+from cleaner.extractors.trees import (
+    LINE_CONTEXT_NAMES,
+    STAGE2_NAMES,
+    LearnedModel,
+    TreeEnsemble,
+    line_context,
+    stage2_matrix,
+)
+from cleaner.page.matrix import HTML_COLUMNS
 
 lightgbm = pytest.importorskip("lightgbm", reason="the train extra (LightGBM) is installed by `make install`")
 

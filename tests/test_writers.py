@@ -12,7 +12,7 @@ import cleaner
 from cleaner.config import Config
 from cleaner.errors import UsageError
 from cleaner.model import Block, Decision, Document, Result, error_result
-from cleaner.writers import (
+from cleaner.output.writers import (
     ErrorsWriter,
     FolderWriter,
     JsonlWriter,

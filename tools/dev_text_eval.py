@@ -40,9 +40,9 @@ WORD = re.compile(r"\w+")
 
 
 def segment_text(text: str) -> list[Block]:
-    """One Block per non-blank line (the lead's cleaner.segment may replace this)."""
+    """One Block per non-blank line (the lead's cleaner.page.segment may replace this)."""
     try:
-        from cleaner.segment import segment_text as seg  # type: ignore[attr-defined]
+        from cleaner.page.segment import segment_text as seg  # type: ignore[attr-defined]
 
         return list(seg(text))
     except ImportError:

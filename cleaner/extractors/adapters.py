@@ -15,8 +15,8 @@ import trafilatura
 
 from cleaner.config import Config
 from cleaner.extractors.base import Page
-from cleaner.language import JUSTEXT_NAMES, identify, sample
 from cleaner.model import Block, Decision
+from cleaner.page.language import JUSTEXT_NAMES, identify, sample
 
 _WHITESPACE = re.compile(r"\s+")
 # trafilatura writes list items as "- item" and table cells joined by " | ".

@@ -1,6 +1,6 @@
 """The learned extractor: boosted trees over block features, shipped in the package.
 
-Each block gets a content probability from the two-stage model of :mod:`cleaner.treemodel`
+Each block gets a content probability from the two-stage model of :mod:`cleaner.extractors.trees`
 (its own features, then its neighbourhood's scores). A block is kept above the model's
 threshold. A dropped block's reason names the boilerplate family its strongest evidence
 points to (a ``nav`` or ``footer`` container, a share or cookie keyword, a link list...),
@@ -23,12 +23,12 @@ from typing import Any
 
 import numpy as np
 
-from cleaner.blockfeatures import HTML_COLUMNS, TEXT_COLUMNS, page_matrix
 from cleaner.config import Config
 from cleaner.extractors.base import Page
-from cleaner.language import JUSTEXT_NAMES, identify, sample
+from cleaner.extractors.trees import LearnedModel, container_groups
 from cleaner.model import Decision
-from cleaner.treemodel import LearnedModel, container_groups
+from cleaner.page.language import JUSTEXT_NAMES, identify, sample
+from cleaner.page.matrix import HTML_COLUMNS, TEXT_COLUMNS, page_matrix
 
 # Evidence columns, checked in order: the first one set on a dropped block names its
 # family. Containers named by class/id come first (the page author's own label), then

@@ -33,9 +33,9 @@ from typing import Any
 
 from cleaner.config import Config
 from cleaner.extractors.base import Page
-from cleaner.features import LineFeatures, LineViews, block_features, line_views
-from cleaner.language import UNSEGMENTED, identify, stopwords
 from cleaner.model import Block, Decision
+from cleaner.page.features import LineFeatures, LineViews, block_features, line_views
+from cleaner.page.language import UNSEGMENTED, identify, stopwords
 
 NAME = "rules"
 
@@ -304,7 +304,7 @@ class PhraseBook:
     ) -> PhraseHit | None:
         """The first phrase rule that fires on a line (``norm`` is :func:`normalise` of it).
 
-        ``lowered`` and ``tokens`` (see :class:`cleaner.features.LineViews`) are computed
+        ``lowered`` and ``tokens`` (see :class:`cleaner.page.features.LineViews`) are computed
         here when not given; so is ``gated``, whether the line holds a gate string of each
         pattern family (see :meth:`gated_lines`).
         """

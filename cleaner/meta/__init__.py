@@ -1,4 +1,4 @@
-"""Readers of one metadata field each, used by :mod:`cleaner.metadata`.
+"""Readers of one metadata field each, used by :mod:`cleaner.meta.html`.
 
 - :mod:`cleaner.meta.page`: what every field reads: ``<meta>`` tags, JSON-LD objects,
   visible text of an element, comparison keys;

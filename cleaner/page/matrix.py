@@ -1,14 +1,14 @@
 """Feature matrices for the learned extractor: one row per block (or text line) of a page.
 
 :func:`page_matrix` turns a page's blocks into a ``float64`` matrix in one go. The text
-features come from :mod:`cleaner.features` (the ones the rules extractor uses); the HTML
+features come from :mod:`cleaner.page.features` (the ones the rules extractor uses); the HTML
 features read the block's tag, ancestors, class/id tokens and link characters; the context
 features copy neighbours' values and summarise the page, so a per-block classifier sees
 where the block sits. Text lines get the text and context columns only
 (``html=False``), so one builder serves both input types.
 
 Everything per page is vectorised with numpy; the per-block Python work is one call of
-:func:`cleaner.features.line_features` plus dictionary look-ups cached per distinct tag
+:func:`cleaner.page.features.line_features` plus dictionary look-ups cached per distinct tag
 path and class/id token set (blocks of one container share them).
 """
 
@@ -22,9 +22,9 @@ from operator import attrgetter, or_
 
 import numpy as np
 
-from cleaner.features import block_features
-from cleaner.language import UNSEGMENTED, stopwords
 from cleaner.model import Block
+from cleaner.page.features import block_features
+from cleaner.page.language import UNSEGMENTED, stopwords
 
 # ----------------------------------------------------------------------------- vocabulary
 
@@ -109,7 +109,7 @@ KEYWORDS: dict[str, str] = {
     "skip": r"skip to|jump to|zum inhalt|aller au contenu|back to top|nach oben",
 }
 
-# Text-feature columns from cleaner.features.LineFeatures, in order.
+# Text-feature columns from cleaner.page.features.LineFeatures, in order.
 _LINE_FIELDS = (
     "words", "chars", "stopwords", "stopword_density", "terminal", "ellipsis", "sentences", "ends_colon",
     "cap_ratio", "digit_ratio", "currency", "urls", "emails", "list_marker", "separators", "cjk", "position",

@@ -11,7 +11,7 @@ Install the extra (``pip install 'cleaner[ray]'``) on the driver and on every no
   :data:`RESULT_COLUMNS`, whose ``record`` column is the JSONL line the local runner writes.
 
 Both clean each document with :func:`cleaner.pipeline.clean_document` and build its record
-with :func:`cleaner.writers.result_record`, the functions the local runner calls, so the
+with :func:`cleaner.output.writers.result_record`, the functions the local runner calls, so the
 records are the same (``tests/test_distributed.py`` compares them byte for byte).
 
 How the work is split (:func:`read_dataset`): one read task per input file streams its
@@ -20,9 +20,9 @@ each block is one cleaning task. One huge archive is therefore read by one task 
 cleaned by every CPU of the cluster, and Ray Data's back-pressure keeps a bounded number of
 blocks in flight, so memory does not grow with the size of a file.
 
-Corpus statistics (pass 1 of ``cleaner.corpus``, blocks repeated across a site's pages):
+Corpus statistics (pass 1 of ``cleaner.corpus.sitestats``, blocks repeated across a site's pages):
 computed as a map-reduce on Ray (:func:`site_stats`): each task summarises its documents
-into a :class:`~cleaner.corpus.SiteStats` where they are, the summaries are merged as they
+into a :class:`~cleaner.corpus.sitestats.SiteStats` where they are, the summaries are merged as they
 stream back (the merge is exact and order-free), and the pruned result is shipped once
 through the object store to every worker for pass 2. (``Dataset.aggregate`` does the same
 but starts hash-shuffle actors: about 5 s more on a small corpus, for nothing.) It runs
@@ -52,17 +52,17 @@ if TYPE_CHECKING:
     import pyarrow as pa
     from ray.data import Dataset
 
-    from cleaner.corpus import SiteStats
-    from cleaner.readers import InputFile, ReadItem
-    from cleaner.run import Summary
+    from cleaner.batch.local import Summary
+    from cleaner.corpus.sitestats import SiteStats
+    from cleaner.io.readers import InputFile, ReadItem
 
 # Rows (documents, skips, read failures) per cleaning task. A task costs Ray a few
 # milliseconds to schedule; 8 documents take a few hundred milliseconds to clean, so the
 # overhead stays near 1 %, and a file of a few dozen pages still spreads over every CPU.
-# The same value as the local runner's chunks (cleaner.run.CHUNK_DOCS).
+# The same value as the local runner's chunks (cleaner.batch.local.CHUNK_DOCS).
 DOCS_PER_TASK = 8
 # The largest block a read task emits before Ray cuts it: 4 MB, the local runner's chunk
-# bound (cleaner.run.CHUNK_BYTES), so a read task streams its file in small pieces
+# bound (cleaner.batch.local.CHUNK_BYTES), so a read task streams its file in small pieces
 # instead of buffering Ray's default of 128 MB per block.
 READ_BLOCK_BYTES = 4_000_000
 # Documents summarised by one task of pass 1 (corpus statistics): a summary is a few
@@ -142,12 +142,12 @@ def clean_item(item: ReadItem, config: Config) -> dict[str, Any]:
     """Clean one reader item into a result row (see :data:`RESULT_COLUMNS`); never raises.
 
     A Document goes through :func:`cleaner.pipeline.clean_document` and
-    :func:`cleaner.writers.result_record`, exactly as in the local runner; a read failure
+    :func:`cleaner.output.writers.result_record`, exactly as in the local runner; a read failure
     becomes an ``error`` row at stage ``read`` and a skipped record a ``skipped`` row.
     """
     from cleaner import pipeline
-    from cleaner.readers import Skipped
-    from cleaner.writers import dumps, removed_reasons, result_record
+    from cleaner.io.readers import Skipped
+    from cleaner.output.writers import dumps, removed_reasons, result_record
 
     row: dict[str, Any] = dict.fromkeys(RESULT_COLUMNS)
     row["source"] = item.source
@@ -187,7 +187,7 @@ def document_from_row(row: Mapping[str, Any], config: Config) -> ReadItem:
     metadata (a null in a columnar dataset means the row has no such field). Without a
     source the row is named ``dataset#<id>``, or by a hash of its content.
     """
-    from cleaner.readers import ReadFailure, Skipped, _cut_text, _hash_id, _site
+    from cleaner.io.readers import ReadFailure, Skipped, _cut_text, _hash_id, _site
 
     html, text = row.get(config.html_field), row.get(config.text_field)
     raw_id = row.get(config.id_field)
@@ -238,7 +238,7 @@ def document_from_row(row: Mapping[str, Any], config: Config) -> ReadItem:
 
 def _read_items(inp: InputFile, config: Config) -> Iterator[ReadItem]:
     """The items of one file, as the local runner streams them; a reader bug fails the file."""
-    from cleaner import readers
+    from cleaner.io import readers
 
     try:
         yield from readers.read_file(inp, config)
@@ -247,7 +247,7 @@ def _read_items(inp: InputFile, config: Config) -> Iterator[ReadItem]:
 
 
 def _item_row(item: ReadItem) -> dict[str, Any]:
-    from cleaner.readers import ReadFailure, Skipped
+    from cleaner.io.readers import ReadFailure, Skipped
 
     row: dict[str, Any] = {"kind": "doc", "source": item.source, "doc": None}
     row.update(stage=None, type=None, message=None)
@@ -261,7 +261,7 @@ def _item_row(item: ReadItem) -> dict[str, Any]:
 
 
 def _row_item(row: Mapping[str, Any]) -> ReadItem:
-    from cleaner.readers import ReadFailure, Skipped
+    from cleaner.io.readers import ReadFailure, Skipped
 
     if row["kind"] == "doc":
         return cast(Document, pickle.loads(row["doc"]))
@@ -274,7 +274,7 @@ def _read_files(batch: pa.Table, config: Config) -> Iterator[pa.Table]:
     """Ray task: stream the items of the files in ``batch`` as tables of :data:`DOCS_PER_TASK` rows."""
     import pyarrow as pa
 
-    from cleaner.readers import InputFile
+    from cleaner.io.readers import InputFile
 
     schema = _read_schema()
     for file in batch.to_pylist():
@@ -337,7 +337,7 @@ def _stats_of(items: Iterator[ReadItem], config: Config) -> pa.Table:
     """Pass 1, map side: one pickled, compacted SiteStats for the documents of one batch."""
     import pyarrow as pa
 
-    from cleaner.corpus import SiteStats, page_keys
+    from cleaner.corpus.sitestats import SiteStats, page_keys
 
     stats = SiteStats()
     for item in items:
@@ -366,7 +366,7 @@ def merge_all(parts: Iterable[SiteStats]) -> SiteStats:
     ``levels[i]`` holds a merge of about ``2**i`` parts; a new part carries upwards while
     its level is taken. The result is the same whatever the order (SiteStats.merge is exact).
     """
-    from cleaner.corpus import SiteStats
+    from cleaner.corpus.sitestats import SiteStats
 
     levels: list[SiteStats | None] = []
     for part in parts:
@@ -441,7 +441,7 @@ def site_stats(ds: Dataset, config: Config, *, rows: bool = True) -> SiteStats:
     where they are; reduce: the summaries stream back to this process and are merged
     (:func:`merge_all`). ``ds`` holds a user's rows (``rows=True``, see
     :func:`document_from_row`) or the items of :func:`read_dataset` (``rows=False``). The
-    result equals :func:`cleaner.corpus.collect` over the same documents.
+    result equals :func:`cleaner.corpus.sitestats.collect` over the same documents.
     """
     _require_ray()
     with _dataset_settings():
@@ -455,7 +455,7 @@ def site_stats(ds: Dataset, config: Config, *, rows: bool = True) -> SiteStats:
 
 
 def _corpus_wanted(config: Config, is_corpus: bool) -> bool:
-    """Whether pass 1 must run: the local runner's rule (cleaner.corpus.prepare)."""
+    """Whether pass 1 must run: the local runner's rule (cleaner.corpus.sitestats.prepare)."""
     wanted, path = getattr(config, "corpus_pass", False), getattr(config, "site_stats", None)
     if wanted is False or (path and os.path.exists(path)):
         return False
@@ -581,15 +581,15 @@ def run_ray(
     progress: bool | None = None,
     report: bool = True,
 ) -> Summary:
-    """``cleaner clean --engine ray``: clean ``paths`` on Ray into ``output``, like :func:`cleaner.run.run_batch`.
+    """``cleaner clean --engine ray``: clean ``paths`` on Ray into ``output``, like ``run_batch``.
 
     The same output (JSONL file, ``.jsonl.gz``, ``-`` or a folder) and errors file, in
     input order, written by this process as results stream back. Not supported here:
     ``--resume`` and stdin. ``jobs`` is the CPU count of a local instance (ignored on a
     cluster).
     """
-    from cleaner import run
-    from cleaner.writers import (
+    from cleaner.batch import local as run
+    from cleaner.output.writers import (
         FOLDER_FORMATS,
         ErrorsWriter,
         FolderWriter,
@@ -611,7 +611,7 @@ def run_ray(
     errors_final = Path(errors_path) if errors_path else default_errors_path(output)
     files = run._discover(paths)
     try:
-        from cleaner.corpus import is_corpus
+        from cleaner.corpus.sitestats import is_corpus
 
         corpus = is_corpus(paths, files)
     except ImportError:  # pragma: no cover - before the corpus pass existed
@@ -666,8 +666,8 @@ def run_ray(
 
 
 def _write_row(row: dict[str, Any], writer: Any, errors: Any, summary: Summary) -> None:
-    """Write one result row and count it as the local runner does (cleaner.run._handle_chunk)."""
-    from cleaner.writers import FolderWriter
+    """Write one result row and count it as the local runner does (cleaner.batch.local._handle_chunk)."""
+    from cleaner.output.writers import FolderWriter
 
     status = row["status"]
     if status == "skipped":

@@ -5,7 +5,7 @@ all trees for all blocks of a page at once: one vectorised step per tree level, 
 costs a handful of numpy operations whatever its number of trees. Leaves point to
 themselves, so walking past a leaf leaves a block where it is.
 
-:class:`LearnedModel` is the two-stage model of :mod:`cleaner.train` (block features, then
+:class:`LearnedModel` is the two-stage model of :mod:`cleaner.learning.train` (block features, then
 the stage-one scores of the block's neighbourhood, :func:`stage2_matrix`), saved as one
 compressed ``.npz`` file of plain arrays (no pickle: loading runs no code).
 """
@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from cleaner.blockfeatures import HTML_COLUMNS, run_ids, window_mean
 from cleaner.model import Block
+from cleaner.page.matrix import HTML_COLUMNS, run_ids, window_mean
 
 FORMAT_VERSION = 1
 
@@ -214,7 +214,7 @@ def stage2_matrix(p: np.ndarray, features: np.ndarray, groups: np.ndarray) -> np
     """Stage two's input: a block's stage-one score among its neighbours' and its container's.
 
     ``p`` is the stage-one score per block, ``features`` the stage-one matrix (its first
-    columns are :data:`~cleaner.blockfeatures.HTML_COLUMNS`), ``groups`` from
+    columns are :data:`~cleaner.page.matrix.HTML_COLUMNS`), ``groups`` from
     :func:`container_groups`.
     """
     n = len(p)

@@ -30,7 +30,7 @@ from typing import IO, Any, Literal
 import cleaner
 from cleaner.config import Config
 from cleaner.errors import UsageError
-from cleaner.metadata import host_of
+from cleaner.meta.html import host_of
 from cleaner.model import Result, reason_family
 
 FolderFormat = Literal["txt", "md", "json"]

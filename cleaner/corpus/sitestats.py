@@ -58,7 +58,7 @@ from cleaner.errors import UsageError
 from cleaner.model import Block, Decision, Document
 
 if TYPE_CHECKING:
-    from cleaner.readers import InputFile
+    from cleaner.io.readers import InputFile
 
 REASON = "corpus.repeated_on_site"
 # Bits of a summary key that hold the site's index: 2^24 = 16.7 million sites in one
@@ -478,7 +478,7 @@ def collect(
     pool, so a page that crashes a worker is skipped, not fatal); pages that cannot be
     read or decoded are skipped (pass 2 reports them). The result is not pruned.
     """
-    from cleaner import run
+    from cleaner.batch import local as run
 
     config = config or Config()
     if files is None:
@@ -736,7 +736,8 @@ def repeated_lines(
     ``config.site_stats`` when that file exists, else from pass 1 (saved there when
     given); the texts are found by segmenting the chosen sites' documents once more.
     """
-    from cleaner import readers, run
+    from cleaner.batch import local as run
+    from cleaner.io import readers
     from cleaner.pipeline import decode, parse
 
     if any(str(p) == "-" for p in paths):

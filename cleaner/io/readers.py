@@ -38,9 +38,9 @@ from fastwarc.stream_io import BrotliReader
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
 from cleaner.config import Config
-from cleaner.decode import decode_text
 from cleaner.errors import UsageError
 from cleaner.model import Document
+from cleaner.page.decode import decode_text
 
 __all__ = ["InputFile", "Skipped", "ReadFailure", "ReadItem", "discover", "read_file", "sniff_format"]
 

@@ -44,13 +44,13 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import cleaner
-from cleaner import accounting
-from cleaner.accounting import FileCounts
+from cleaner.batch import accounting
+from cleaner.batch.accounting import FileCounts
+from cleaner.batch.guards import SupervisedPool
 from cleaner.config import Config
 from cleaner.errors import CleanerError, UsageError
-from cleaner.guards import SupervisedPool
 from cleaner.model import Document, ErrorInfo, Result, Stage, error_result
-from cleaner.writers import (
+from cleaner.output.writers import (
     FOLDER_FORMATS,
     ErrorsWriter,
     FolderFormat,
@@ -65,7 +65,7 @@ from cleaner.writers import (
 )
 
 if TYPE_CHECKING:
-    from cleaner.readers import InputFile, ReadFailure, Skipped
+    from cleaner.io.readers import InputFile, ReadFailure, Skipped
 
 # A chunk (the unit sent to a worker) closes at this many documents: enough to make
 # the cost of sending it (a few hundred microseconds) negligible next to cleaning eight
@@ -118,7 +118,7 @@ class Summary:
     - ``earlier_errors``: lines already in the errors file from the run being resumed.
     - ``bytes``: content cleaned in this run (characters for text documents).
     - ``per_file``: the same, per input file and in input order, with every record
-      found counted once (:mod:`cleaner.accounting`: ``read == written + skipped +
+      found counted once (:mod:`cleaner.batch.accounting`: ``read == written + skipped +
       failed + already_done`` for each file); written by ``--stats FILE``.
     """
 
@@ -285,7 +285,7 @@ class _Done:
 
 
 class _OrderedPool(SupervisedPool[R]):
-    """The runner's pool: :class:`cleaner.guards.SupervisedPool` with ``IN_FLIGHT_PER_WORKER``.
+    """The runner's pool: :class:`cleaner.batch.guards.SupervisedPool` with ``IN_FLIGHT_PER_WORKER``.
 
     ``crashed(doc, type, message)`` may omit the stage argument of the guards' callback
     (the corpus pass's callbacks do); the stage is then not passed.
@@ -323,7 +323,7 @@ def _with_stage(crashed: Callable[..., R]) -> Callable[[Document, str, str, str]
 
 def _discover(paths: Sequence[str | Path]) -> list[InputFile]:
     """Every input file, listed before any output is touched so a missing path fails first."""
-    from cleaner import readers
+    from cleaner.io import readers
 
     if not paths:
         raise UsageError("no input given: name files or folders to clean")
@@ -332,7 +332,7 @@ def _discover(paths: Sequence[str | Path]) -> list[InputFile]:
 
 def _stream(files: list[InputFile], config: Config) -> Iterator[Document | Skipped | ReadFailure]:
     """Documents, skips and read failures of every file, in input order; a reader bug fails its file."""
-    from cleaner import readers
+    from cleaner.io import readers
 
     for inp in files:
         try:
@@ -504,7 +504,7 @@ def run_batch(
     ``fmt`` ``txt`` (the default for folders), ``md`` or ``json``; files take ``jsonl``.
     Records are written in input order whatever ``jobs`` is (default: the CPU count;
     1 runs in this process). Documents whose cleaning fails, and files that cannot be
-    read, are listed in ``errors_path`` (default :func:`~cleaner.writers.default_errors_path`),
+    read, are listed in ``errors_path`` (default :func:`~cleaner.output.writers.default_errors_path`),
     which exists after the run only if there was an error; the batch goes on.
     Empty results (no text kept) are written with ``text: ""`` and counted as ``empty``.
     See :class:`Summary` for what the counts mean.
@@ -517,7 +517,7 @@ def run_batch(
     Ctrl-C saves a checkpoint and returns a Summary with ``interrupted`` set (exit code
     130). ``progress`` (default: when stderr is a terminal) shows a bar on stderr;
     ``report`` prints the summary on stderr; ``stats_path`` gets the per-file counts as
-    JSON (:func:`cleaner.accounting.stats_document`), also when the run is interrupted.
+    JSON (:func:`cleaner.batch.accounting.stats_document`), also when the run is interrupted.
     """
     config = config or Config()
     jobs = _jobs(jobs)
@@ -537,7 +537,7 @@ def run_batch(
     if not to_stdout and not folder and errors_final.resolve() == Path(out_text).resolve():
         raise UsageError(f"the errors file and the output are both {errors_final}: give --errors another path")
     files = _discover(paths)
-    from cleaner.corpus import prepare  # the corpus pass (site statistics): pass 1 runs here when wanted
+    from cleaner.corpus.sitestats import prepare  # the corpus pass (site statistics): pass 1 runs here when wanted
 
     config = prepare(paths, files, config, jobs, (lambda m: print(m, file=sys.stderr)) if report else None)
 
@@ -612,7 +612,7 @@ def run_batch(
             return isinstance(item, Document) and folder_writer.claim(item.source).exists()
 
     elif done:
-        from cleaner.readers import ReadFailure
+        from cleaner.io.readers import ReadFailure
 
         def is_done(item: Any) -> bool:
             return isinstance(item, Document | ReadFailure) and item.source in done
@@ -692,7 +692,7 @@ def _handle_chunk(
     summary: Summary,
 ) -> int:
     """Write one chunk's records and failures in input order and count them; return how many lines."""
-    from cleaner.readers import ReadFailure, Skipped
+    from cleaner.io.readers import ReadFailure, Skipped
 
     results = iter(outcomes)
     lines = 0
@@ -799,13 +799,13 @@ def clean_corpus(
     config = config or Config()
     jobs = _jobs(jobs)
     files = _discover(paths)
-    from cleaner.corpus import prepare  # the corpus pass (site statistics): pass 1 runs here when wanted
+    from cleaner.corpus.sitestats import prepare  # the corpus pass (site statistics): pass 1 runs here when wanted
 
     return _clean_corpus(files, prepare(paths, files, config, jobs), jobs)
 
 
 def _clean_corpus(files: list[InputFile], config: Config, jobs: int) -> Iterator[Result]:
-    from cleaner.readers import ReadFailure
+    from cleaner.io.readers import ReadFailure
 
     pool: _OrderedPool[Result] = _OrderedPool(_work_results, _crash_result, config, jobs)
     try:

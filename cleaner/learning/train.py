@@ -2,19 +2,19 @@
 
 A page becomes examples in three steps: the pipeline's own decode, parse and segment
 (so training sees exactly the blocks the extractor will see), the feature matrix of
-:mod:`cleaner.blockfeatures`, and labels from the gold (:mod:`cleaner.labels`). The model
+:mod:`cleaner.page.matrix`, and labels from the gold (:mod:`cleaner.learning.labels`). The model
 is two stages of gradient-boosted trees (LightGBM, the optional ``train`` extra): the
 first reads a block's own features and its neighbours'; the second reads the first
 stage's scores over a window of blocks and the block's container, a sequence smoothing
 pass that lets a block take the class of its surroundings. Stage two is trained on
 out-of-fold stage-one scores, grouped by site, so it learns from scores like those it
 will see on new pages. The fitted trees are exported to plain arrays
-(:mod:`cleaner.treemodel`), so run time needs numpy only.
+(:mod:`cleaner.extractors.trees`), so run time needs numpy only.
 
 Text dumps get their own model (``cleaner train --input text``): the examples are the
 lines of dumps of the same labelled pages, their features the text columns plus the rules
 extractor's decision on each line, and stage two reads the neighbouring lines' stage-one
-scores (:func:`cleaner.treemodel.line_context`) instead of containers.
+scores (:func:`cleaner.extractors.trees.line_context`) instead of containers.
 
 Training is deterministic: fixed seeds, one thread, inputs in a fixed order.
 """
@@ -31,13 +31,10 @@ from typing import Any
 
 import numpy as np
 
-from cleaner.blockfeatures import feature_names
 from cleaner.config import Config
 from cleaner.errors import UsageError
 from cleaner.extractors.learned import TEXT_MODEL_COLUMNS, page_features, text_features
-from cleaner.labels import UNKNOWN, labels_from_gold, labels_from_snippets
-from cleaner.model import Block, Decision, Document
-from cleaner.treemodel import (
+from cleaner.extractors.trees import (
     LINE_CONTEXT_NAMES,
     STAGE2_NAMES,
     LearnedModel,
@@ -46,6 +43,9 @@ from cleaner.treemodel import (
     line_context,
     stage2_matrix,
 )
+from cleaner.learning.labels import UNKNOWN, labels_from_gold, labels_from_snippets
+from cleaner.model import Block, Decision, Document
+from cleaner.page.matrix import feature_names
 
 # Tree settings. 63 leaves at depth at most 7 suits tabular data of this size (a few
 # hundred thousand rows) and bounds prediction to 7 vectorised steps. The learning rate
@@ -155,7 +155,7 @@ def examples_for(
 
 
 def _devdata_examples(args: tuple[str, Any, bool]) -> PageExamples | None:
-    from cleaner.evaluate import read_html
+    from cleaner.learning.evaluate import read_html
 
     root, page, with_votes = args
     page = read_html(root, page)
@@ -230,7 +230,7 @@ def dump_examples(
     A dumps folder mirrors the data: ``<dumps>/<dataset>/<id>.txt`` (as ``bench.textdumps``
     writes them); with several folders (several converters) a page gives one example each.
     """
-    from cleaner.evaluate import load_devdata
+    from cleaner.learning.evaluate import load_devdata
 
     pages = list(load_devdata(root, datasets, with_html=False))
     tasks = [([str(d) for d in dumps], p) for p in pages]
@@ -250,7 +250,7 @@ def devdata_examples(
     with_votes: bool = False,
 ) -> list[PageExamples]:
     """Examples for every devdata page under ``root`` (pages that fail to parse are left out)."""
-    from cleaner.evaluate import load_devdata
+    from cleaner.learning.evaluate import load_devdata
 
     pages = list(load_devdata(root, datasets, limit, with_html=False))
     tasks = [(str(root), p, with_votes) for p in pages]

@@ -9,9 +9,9 @@ from typing import TextIO
 import click
 
 from cleaner.config import Config
+from cleaner.io.readers import ReadFailure, Skipped, discover, read_file
 from cleaner.model import Result, reason_family
 from cleaner.pipeline import clean_document
-from cleaner.readers import ReadFailure, Skipped, discover, read_file
 
 # Colours by reason family: kept text green, metadata blue, boilerplate families red-ish.
 _FAMILY_COLOURS = {"content": "green", "meta": "blue", "corpus": "magenta", "extractor": "yellow"}

@@ -217,7 +217,7 @@ def _site(meta: dict[str, Any]) -> str:
 
 def records_from_output(path: Path) -> Iterator[ShownDocument]:
     """The documents of a cleaner JSONL output, then the failures of its errors file."""
-    from cleaner.writers import default_errors_path
+    from cleaner.output.writers import default_errors_path
 
     with _open_text(path) as handle:
         for number, line in enumerate(handle, 1):
@@ -242,8 +242,8 @@ def records_from_output(path: Path) -> Iterator[ShownDocument]:
 
 def records_from_corpus(paths: Sequence[str | Path], config: Config, jobs: int | None) -> Iterator[ShownDocument]:
     """Clean the corpus with explanations on and turn every result into a ShownDocument."""
-    from cleaner.run import clean_corpus
-    from cleaner.writers import result_record
+    from cleaner.batch.local import clean_corpus
+    from cleaner.output.writers import result_record
 
     config = config.replace(explain=True)
     for result in clean_corpus(paths, config=config, jobs=jobs):
