@@ -8,7 +8,7 @@
 devdata is treated as one corpus, the way ``cleaner clean devdata/`` would see it: a
 page's site is the host of its url, or the folder its file sits in when it has none
 (``<dataset>/html``). Every page is decoded, segmented and decided once by the extractor;
-pass 1 counts its block hashes per site (:mod:`cleaner.corpus.sitestats`); pass 2 revises its
+pass 1 counts its block hashes per site (:mod:`cleaner.corpus`); pass 2 revises its
 decisions with the counts. Both texts (the extractor's alone, and after the corpus pass)
 are scored against the gold. Pages are reported in three groups:
 
@@ -37,7 +37,8 @@ from typing import Any
 
 from bench import textdumps, write_section
 from cleaner.config import Config
-from cleaner.corpus.sitestats import SiteStats, document_keys, revise
+from cleaner.corpus import SiteStats, document_keys, drop_repeated
+from cleaner.io import host_of
 from cleaner.learning.evaluate import (
     GoldPage,
     PageScore,
@@ -48,7 +49,6 @@ from cleaner.learning.evaluate import (
     read_html,
     score_page,
 )
-from cleaner.meta.html import host_of
 from cleaner.model import Block, Decision, Document, rebuild_text
 
 GROUPS = ("several pages", "one page", "no url")
@@ -166,7 +166,7 @@ def score_all(
                 for mode in ("off", "on"):
                     scores.append(score_page(page, f"{d.path}/{mode}", "", d.error))
                 continue
-            revised = revise(
+            revised = drop_repeated(
                 d.blocks,
                 d.decisions,
                 stats[d.path],

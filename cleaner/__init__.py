@@ -8,6 +8,26 @@ The public API::
 
     for result in cleaner.clean_corpus(["corpus/"], jobs=2):
         ...
+
+Where things are: the package tree is the flow of a document, and each sub-package's
+``__init__`` names its modules::
+
+    io/          files, folders, archives, stdin -> Documents    (discover, sniff, decode, read)
+    page/        a Document parsed once -> blocks and the page's facts    (segment, language, features)
+    extractors/  keep or drop each block -> Decisions    (rules, learned, ensemble, adapters)
+    meta/        title, author, date, site... from the markup or the dump's lines
+    corpus/      blocks repeated across a site's pages (pure functions of pass 1 and pass 2)
+    pipeline.py  Document -> Result: the stages in order; one failure -> one error Result
+    output/      the record of a Result, and the writers (JSONL, folder, errors file)
+    batch/       a corpus -> an output: the record stream, outcomes, the sink; local and Ray executors
+    explain/     why: ``cleaner explain`` on a terminal, ``cleaner report`` as an HTML page
+    learning/    training the learned extractor, and scoring against gold text (devdata)
+    cli.py       the ``cleaner`` command: each command calls one function of the above
+
+Beside them: ``model.py`` (Document, Block, Decision, Result and the reason codes),
+``config.py`` (the one immutable Config), ``errors.py`` (error types with exit codes),
+``version.py``. A package imports only from the packages listed above it (and the
+modules beside them); no module takes another's private names (``_name``).
 """
 
 from __future__ import annotations
@@ -15,11 +35,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from cleaner import pipeline
+from cleaner.batch import local
 from cleaner.config import Config
 from cleaner.errors import CleanerError, InputError, UsageError
 from cleaner.model import Block, Decision, Document, ErrorInfo, Result
-
-__version__ = "0.1.0"
+from cleaner.version import __version__
 
 __all__ = [
     "Block",
@@ -42,22 +63,16 @@ def clean(
     content: str | bytes, url: str | None = None, *, config: Config | None = None, input_type: str | None = None
 ) -> Result:
     """Clean one HTML page or text dump; ``input_type`` ('html' or 'text') is sniffed if omitted."""
-    from cleaner.pipeline import clean as _clean
-
-    return _clean(content, url, config=config, input_type=input_type)  # type: ignore[arg-type]
+    return pipeline.clean(content, url, config=config, input_type=input_type)  # type: ignore[arg-type]
 
 
 def clean_document(document: Document, config: Config | None = None) -> Result:
     """Clean a Document built by a reader (or by hand); never raises for bad content."""
-    from cleaner.pipeline import clean_document as _clean_document
-
-    return _clean_document(document, config or Config())
+    return pipeline.clean_document(document, config or Config())
 
 
 def clean_corpus(
     paths: Sequence[str | Path], config: Config | None = None, jobs: int | None = None
 ) -> Iterator[Result]:
     """Clean every document under ``paths`` (files, folders, archives), yielding Results in input order."""
-    from cleaner.batch.local import clean_corpus as _clean_corpus
-
-    return _clean_corpus(paths, config=config, jobs=jobs)
+    return local.clean_corpus(paths, config=config, jobs=jobs)

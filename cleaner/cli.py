@@ -6,15 +6,23 @@ the errors file), 2 usage error, 130 interrupted (rerun with ``--resume``).
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from typing import Any
 
 import click
 
-from cleaner import __version__
+from cleaner.batch.console import worker_count
+from cleaner.batch.local import run_batch
+from cleaner.batch.ray import run_ray
+from cleaner.batch.site_stats import print_stats
 from cleaner.config import Config
 from cleaner.errors import CleanerError, UsageError
+from cleaner.explain.report import write_report
+from cleaner.explain.terminal import explain_path
 from cleaner.extractors import extractor_names
+from cleaner.learning.train import train_from_devdata, train_from_dumps
+from cleaner.version import __version__
 
 
 def _config(config_file: str | None, **options: Any) -> Config:
@@ -135,19 +143,20 @@ def clean(
     **options: Any,
 ) -> None:
     """Clean INPUTS (files, folders, archives, or - for stdin) into OUTPUT."""
-    from cleaner.batch.local import run_batch
-
     try:
         config = _config(config_file, **options)
         if engine == "ray":
             if resume:
                 raise UsageError("--resume works with --engine local only; rerun the whole job on Ray")
-            if stats_path:
-                raise UsageError("--stats works with --engine local only; the summary on stderr has the totals")
-            from cleaner.batch.ray import run_ray
-
             summary = run_ray(
-                list(inputs), output, config=config, jobs=jobs, errors_path=errors_path, fmt=fmt, progress=progress
+                list(inputs),
+                output,
+                config=config,
+                jobs=jobs,
+                errors_path=errors_path,
+                fmt=fmt,
+                progress=progress,
+                stats_path=stats_path,
             )
             sys.exit(summary.exit_code)
         summary = run_batch(
@@ -178,8 +187,6 @@ def clean(
 @_config_option
 def explain(path: str, color: bool | None, config_file: str | None, **options: Any) -> None:
     """Show why each block of the documents in PATH was kept or dropped."""
-    from cleaner.output.explain import explain_path
-
     try:
         config = _config(config_file, explain=True, **options)
         code = explain_path(path, config, color=color)
@@ -210,8 +217,6 @@ def report(
     INPUTS is a corpus (cleaned here, with explanations), or one JSONL file written by
     `cleaner clean --explain`.
     """
-    from cleaner.output.report import write_report
-
     try:
         config = _config(config_file, explain=True, **options)
         data = write_report(list(inputs), output, config=config, jobs=jobs, limit=limit)
@@ -240,13 +245,9 @@ def stats(
     inputs: tuple[str, ...], top: int, sites: int, site_stats: str | None, jobs: int | None, config_file: str | None
 ) -> None:
     """Print the lines most repeated across the pages of each site in INPUTS (the corpus pass's pass 1)."""
-    import os
-
-    from cleaner.corpus.sitestats import print_stats
-
     try:
         config = _config(config_file, site_stats=site_stats)
-        print_stats(list(inputs), config, jobs or os.cpu_count() or 1, top=top, sites=sites)
+        print_stats(list(inputs), config, worker_count(jobs), top=top, sites=sites)
     except CleanerError as exc:
         _fail(exc)
 
@@ -279,17 +280,11 @@ def train(
     of text dumps is trained on the dumps of those pages in the --dumps folders. Needs the
     `train` extra.
     """
-    import os
-
-    try:
-        import lightgbm  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("lightgbm") is None:
         _fail(UsageError("training needs LightGBM: pip install 'cleaner[train]'"))
         return
-    from cleaner.learning.train import train_from_devdata, train_from_dumps
-
     names = [x.strip() for x in datasets.split(",")] if datasets else None
-    processes = jobs or os.cpu_count() or 1
+    processes = worker_count(jobs)
     log = lambda m: click.echo(m, err=True)  # noqa: E731 - a one-line logger
     if input_type == "text" and not dumps:
         _fail(UsageError("--input text needs at least one --dumps folder of text dumps"))

@@ -10,13 +10,18 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+import numpy as np
+
 from cleaner.config import Config
+from cleaner.corpus import apply_site_stats, document_keys
 from cleaner.errors import InputError
 from cleaner.extractors import get_extractor, resolve_name
 from cleaner.extractors.base import Page
+from cleaner.io.decode import decode_html, decode_text
+from cleaner.io.naming import host_of
+from cleaner.io.sniff import looks_binary
 from cleaner.meta.html import HTML_FIELDS, html_metadata
 from cleaner.model import Decision, Document, InputType, Result, Stage, Status, error_result, rebuild_text
-from cleaner.page.decode import decode_html
 from cleaner.page.language import identify
 from cleaner.page.segment import parse_html, segment_html, segment_text
 
@@ -25,25 +30,6 @@ METADATA_FIELDS = HTML_FIELDS
 # The rule of the text extractor that moved each field's line out of a text dump; the
 # line is in ``removed`` under the same reason.
 TEXT_SOURCES = {"title": "meta.title", "author": "meta.author", "date": "meta.date", "sitename": "meta.source"}
-# Bytes looked at to tell a web page from a binary file: enough for any page's head.
-BINARY_SNIFF_BYTES = 8192
-# Text never holds NUL; a few stray control characters happen in real pages, but a share
-# above 10% means an image, a PDF or a compressed blob that was given a web page's name.
-MAX_CONTROL_SHARE = 0.10
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
-
-
-def looks_binary(data: bytes) -> bool:
-    """True when the start of ``data`` holds NUL bytes or many control characters."""
-    head = data[:BINARY_SNIFF_BYTES]
-    if not head:
-        return False
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"<\x00" in head[:64] or b"\x00<" in head[:64]:
-        return False  # UTF-16 or UTF-32 text: NUL bytes are half of every character
-    if b"\x00" in head:
-        return True
-    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
-    return controls / len(head) > MAX_CONTROL_SHARE
 
 
 def decode(document: Document, config: Config) -> str:
@@ -56,8 +42,6 @@ def decode(document: Document, config: Config) -> str:
         raise InputError("binary content, not a web page or text (an image, PDF or archive?)")
     if document.input_type == "html":
         return decode_html(data, document.charset_hint)[0]
-    from cleaner.page.decode import decode_text
-
     return decode_text(data)
 
 
@@ -120,8 +104,6 @@ def clean_document(document: Document, config: Config) -> Result:
         stage = "extract"
         decisions = decide(page, config)
         if config.site_stats:  # pass 2 of the corpus statistics: blocks repeated across the site
-            from cleaner.corpus.sitestats import apply_site_stats
-
             decisions = apply_site_stats(page.blocks, decisions, document, config)
         text = rebuild_text(page.blocks, decisions)
         metadata = gather_metadata(page, decisions, text, config)
@@ -174,14 +156,18 @@ def clean(
         raise InputError(f"input_type must be 'html' or 'text', not {kind!r}")
     resolve_name(config.extractor, kind)  # an unknown extractor is a usage error, not a bad page
     if kind == "text" and isinstance(content, bytes):
-        from cleaner.page.decode import decode_text
-
         content = decode_text(content)
     digest = hashlib.sha1(content if isinstance(content, bytes) else content.encode("utf-8", "replace")).hexdigest()
-    from cleaner.meta.html import host_of
-
     document = Document(id=digest[:16], source="<string>", input_type=kind, content=content, url=url, site=host_of(url))
     return clean_document(document, config)
 
 
-__all__ = ["clean", "clean_document", "decode", "parse", "decide", "gather_metadata", "sniff_input_type"]
+__all__ = ["clean", "clean_document", "decode", "parse", "decide", "gather_metadata", "site_keys", "sniff_input_type"]
+
+
+def site_keys(document: Document, config: Config) -> np.ndarray:
+    """Pass 1 of the corpus statistics for one document: the set of its block hashes.
+
+    The document is decoded and segmented, not decided (:mod:`cleaner.corpus`).
+    """
+    return document_keys(parse(document, decode(document, config)).blocks)

@@ -14,20 +14,13 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleaner.batch.site_stats import collect_documents, is_corpus, prepare
 from cleaner.cli import cli
 from cleaner.config import Config
-from cleaner.corpus.sitestats import (
-    REASON,
-    SiteStats,
-    collect_documents,
-    copies_of,
-    document_keys,
-    is_corpus,
-    normalise,
-    revise,
-    word_count,
-)
-from cleaner.io.readers import discover
+from cleaner.corpus.keys import comparable_text, document_keys, word_count
+from cleaner.corpus.revise import REASON, copies_of, drop_repeated
+from cleaner.corpus.stats import SiteStats
+from cleaner.io import discover, host_of
 from cleaner.model import Block, Decision, Document
 from cleaner.pipeline import clean_document
 
@@ -47,9 +40,9 @@ def keep_all(blocks: list[Block]) -> list[Decision]:
 # --------------------------------------------------------------------------- hashing
 
 
-def test_normalise_folds_case_digits_and_whitespace() -> None:
-    assert normalise("  Posted on 12 March   2024\t") == "posted on 00 march 0000"
-    assert normalise("Posted on 3 May 1999") != normalise("Posted in 3 May 1999")
+def test_comparable_text_folds_case_digits_and_whitespace() -> None:
+    assert comparable_text("  Posted on 12 March   2024\t") == "posted on 00 march 0000"
+    assert comparable_text("Posted on 3 May 1999") != comparable_text("Posted in 3 May 1999")
 
 
 def test_word_count_counts_letters_only_and_cjk_characters() -> None:
@@ -126,7 +119,7 @@ def test_merge_is_commutative_and_pruning_keeps_only_repeated_blocks(docs: list[
 @settings(max_examples=60, deadline=None)
 @given(docs_strategy, st.integers(min_value=1, max_value=20))
 def test_summary_spilled_to_disk_prunes_to_the_same_result(docs: list[tuple[str, list[int]]], cap: int) -> None:
-    import cleaner.corpus.sitestats as corpus
+    import cleaner.corpus.stats as corpus
 
     whole = stats_of(docs)
     spilled = SiteStats(max_entries=cap)
@@ -143,7 +136,7 @@ def test_summary_spilled_to_disk_prunes_to_the_same_result(docs: list[tuple[str,
 def test_a_spilled_summary_pickles_with_its_counts() -> None:
     import pickle
 
-    import cleaner.corpus.sitestats as corpus
+    import cleaner.corpus.stats as corpus
 
     docs = [("s", list(range(i, i + 5))) for i in range(40)]
     spilled = SiteStats(max_entries=6)
@@ -158,7 +151,7 @@ def test_a_spilled_summary_pickles_with_its_counts() -> None:
 
 
 def test_compaction_during_collection_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    import cleaner.corpus.sitestats as corpus
+    import cleaner.corpus.stats as corpus
 
     docs = [("s", list(range(i, i + 5))) for i in range(50)]
     expected = stats_of(docs)
@@ -200,7 +193,7 @@ def test_repeated_line_is_dropped_with_evidence_and_first_pass() -> None:
         Document(id=str(i), source=str(i), input_type="text", content="\n".join(b.text for b in p), site="ex.com")
         for i, p in enumerate(pages)
     )
-    revised = revise(pages[1], keep_all(pages[1]), stats, "ex.com")
+    revised = drop_repeated(pages[1], keep_all(pages[1]), stats, "ex.com")
     assert [d.keep for d in revised] == [True, True, False]
     footer = revised[2]
     assert footer.reason == REASON and footer.by == "corpus"
@@ -214,7 +207,7 @@ def test_reposted_article_does_not_erase_itself() -> None:
     for p in pages:
         stats.add("ex.com", document_keys(p))
     for page in (pages[0], pages[5]):  # the article and its repost
-        revised = revise(page, keep_all(page), stats, "ex.com")
+        revised = drop_repeated(page, keep_all(page), stats, "ex.com")
         assert [d.keep for d in revised] == [True, True, False]
         assert "2 of them this page or near-copies" in revised[2].detail
 
@@ -242,11 +235,11 @@ def test_thresholds_short_blocks_small_share_and_one_page_sites() -> None:
     page = lines(
         "A unique paragraph number x of this page and nothing else here", "More  text", *[b.text for b in shared]
     )
-    revised = revise(page, keep_all(page), stats, "s")
+    revised = drop_repeated(page, keep_all(page), stats, "s")
     # the short line is left to the extractor; the sentence is on 1 of 9 other pages (< 0.3)
     assert all(d.keep for d in revised)
-    assert all(d.keep for d in revise(page, keep_all(page), stats, "unknown-site"))
-    dropped = revise(page, keep_all(page), stats, "s", min_share=0.1)
+    assert all(d.keep for d in drop_repeated(page, keep_all(page), stats, "unknown-site"))
+    dropped = drop_repeated(page, keep_all(page), stats, "s", min_share=0.1)
     assert [d.keep for d in dropped] == [True, True, True, False]
 
 
@@ -257,7 +250,7 @@ def test_dropped_block_gets_corpus_evidence_in_its_detail() -> None:
         stats.add("ex.com", document_keys(p))
     decisions = keep_all(pages[2])
     decisions[2] = Decision(block=2, keep=False, reason="legal.footer", by="rules", detail="contains: paid for")
-    revised = revise(pages[2], decisions, stats, "ex.com")
+    revised = drop_repeated(pages[2], decisions, stats, "ex.com")
     assert revised[2].reason == "legal.footer" and not revised[2].keep
     assert revised[2].detail == f"contains: paid for; also {REASON}: on 6 of 6 pages of ex.com"
 
@@ -345,8 +338,8 @@ def test_corpus_of_real_pages_finds_the_template_and_keeps_every_article(tmp_pat
         paragraphs += [
             x.strip() for x in (SAMPLES / name).read_text(encoding="utf-8").splitlines() if len(x.split()) >= 12
         ]
-    seen = collections.Counter(normalise(p) for p in paragraphs)
-    paragraphs = [p for p in paragraphs if seen[normalise(p)] == 1]
+    seen = collections.Counter(comparable_text(p) for p in paragraphs)
+    paragraphs = [p for p in paragraphs if seen[comparable_text(p)] == 1]
     articles = [paragraphs[i::6] for i in range(6)]
     articles.append(articles[0])  # a repost at another url
     docs = []
@@ -387,7 +380,6 @@ def test_corpus_of_real_pages_finds_the_template_and_keeps_every_article(tmp_pat
 def test_devdata_news_sites_template_found_article_kept(tmp_path: Path) -> None:
     """Real pages of news sites with several pages in devdata: template found, gold text untouched."""
     from cleaner.learning.evaluate import load_devdata, normalize_space, read_html
-    from cleaner.meta.html import host_of
 
     wanted = {"nytimes.com", "theverge.com", "beijingspring.com"}
     pages = [read_html(DEVDATA, p) for p in load_devdata(DEVDATA, with_html=False) if host_of(p.url) in wanted]
@@ -414,8 +406,6 @@ def test_one_archive_is_a_corpus() -> None:
 
 
 def test_pass_one_is_deterministic_so_a_resumed_run_has_the_same_settings(tmp_path: Path) -> None:
-    from cleaner.corpus.sitestats import prepare
-
     folder = mee_folder(tmp_path)
     files = list(discover([folder]))
     first = prepare([folder], files, Config(), 1)

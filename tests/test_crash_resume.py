@@ -39,7 +39,7 @@ RUNNER = textwrap.dedent(
     """
     import sys, time
     from cleaner import pipeline
-    from cleaner.batch import local as run
+    from cleaner.batch import local as run, stream
     from cleaner.cli import cli
     real = pipeline.clean_document
     def slow(doc, config):
@@ -47,7 +47,7 @@ RUNNER = textwrap.dedent(
         return real(doc, config)
     pipeline.clean_document = slow
     run.CHECKPOINT_EVERY = 3
-    run.CHUNK_DOCS = 2
+    stream.CHUNK_DOCS = 2
     cli.main(sys.argv[1:], prog_name="cleaner")
     """
 )

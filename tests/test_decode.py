@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.page.decode import decode_html, decode_text, find_declared_charset, normalise_charset
+from cleaner.io.decode import decode_html, decode_text, find_declared_charset, normalise_charset
 
 FRENCH = "Le café est très bon à Paris, où l'été est chaud. Ça coûte cher, déjà."
 GERMAN = "Müller aß größere Äpfel über dem Fluss. Schöne Grüße aus München."

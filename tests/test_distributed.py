@@ -1,6 +1,6 @@
-"""The Ray Data engine (cleaner.batch.ray) against the local runner, on a local Ray instance.
+"""The Ray executor (cleaner.batch.ray) against the local one, on a local Ray instance.
 
-The row helpers are tested without Ray; the engine tests start one local Ray instance
+The row helpers (cleaner.io.document_from_row, cleaner.batch.outcome.clean_item) are tested without Ray; the engine tests start one local Ray instance
 with 2 CPUs for the module (they are skipped when Ray is not installed: `cleaner[ray]`).
 """
 
@@ -18,10 +18,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cleaner import pipeline
-from cleaner.batch import ray as distributed
+from cleaner.batch import ray as ray_engine
+from cleaner.batch import ray_datasets
 from cleaner.batch.local import run_batch
+from cleaner.batch.outcome import RESULT_COLUMNS, clean_item
+from cleaner.batch.site_stats import collect
+from cleaner.batch.stream import input_files
 from cleaner.config import Config
-from cleaner.io.readers import InputFile, ReadFailure, Skipped, read_file
+from cleaner.corpus.revise import REASON
+from cleaner.io import InputFile, ReadFailure, Skipped, document_from_row, read_file
 from cleaner.model import Document
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -60,7 +65,7 @@ def jsonl_document(line: dict[str, Any], config: Config) -> Document:
 def test_row_with_html_becomes_the_document_the_jsonl_reader_makes() -> None:
     config = Config()
     row = {"id": "a1", "url": "https://www.example.org/x", "html": "<p>Grüße</p>", "lang": "de", "source": "s#1"}
-    doc = distributed.document_from_row(row, config)
+    doc = document_from_row(row, config)
     expected = jsonl_document({k: v for k, v in row.items() if k != "source"}, config)
     assert isinstance(doc, Document)
     assert doc.source == "s#1"
@@ -78,26 +83,26 @@ def test_row_with_html_becomes_the_document_the_jsonl_reader_makes() -> None:
 def test_row_variants() -> None:
     config = Config()
     raw = "<meta charset='latin-1'><p>caf\xe9</p>".encode("latin-1")
-    doc = distributed.document_from_row({"html": raw, "title": None, "n": 3}, config)
+    doc = document_from_row({"html": raw, "title": None, "n": 3}, config)
     assert isinstance(doc, Document)
     assert doc.content == raw and doc.charset_hint is None  # bytes go through the charset rules
     assert dict(doc.metadata) == {"n": 3}  # a null column is no field
     assert doc.source.startswith("dataset#") and doc.site is None
-    text = distributed.document_from_row({"id": 7, "text": "line one\nline two"}, config)
+    text = document_from_row({"id": 7, "text": "line one\nline two"}, config)
     assert isinstance(text, Document)
     assert (text.input_type, text.id, text.source) == ("text", "7", "dataset#7")
-    assert isinstance(distributed.document_from_row({"id": "x"}, config), Skipped)
-    assert isinstance(distributed.document_from_row({"html": 12}, config), ReadFailure)
-    assert isinstance(distributed.document_from_row({"text": b"bytes"}, config), ReadFailure)
-    custom = distributed.document_from_row({"body": "<p>x</p>"}, config.replace(html_field="body"))
+    assert isinstance(document_from_row({"id": "x"}, config), Skipped)
+    assert isinstance(document_from_row({"html": 12}, config), ReadFailure)
+    assert isinstance(document_from_row({"text": b"bytes"}, config), ReadFailure)
+    custom = document_from_row({"body": "<p>x</p>"}, config.replace(html_field="body"))
     assert isinstance(custom, Document) and custom.input_type == "html"
 
 
 def test_clean_item_rows_for_skips_failures_and_crashes(monkeypatch: pytest.MonkeyPatch) -> None:
     config = Config()
-    skipped = distributed.clean_item(Skipped("a.warc#0", "warc.request"), config)
+    skipped = clean_item(Skipped("a.warc#0", "warc.request"), config)
     assert (skipped["status"], skipped["skip_reason"], skipped["record"]) == ("skipped", "warc.request", None)
-    failed = distributed.clean_item(ReadFailure("b.warc#9", "read", "EOFError", "cut"), config)
+    failed = clean_item(ReadFailure("b.warc#9", "read", "EOFError", "cut"), config)
     assert (failed["status"], failed["error_stage"], failed["error_type"], failed["id"]) == (
         "error",
         "read",
@@ -110,7 +115,7 @@ def test_clean_item_rows_for_skips_failures_and_crashes(monkeypatch: pytest.Monk
 
     monkeypatch.setattr(pipeline, "clean_document", boom)
     doc = Document(id="d", source="c.html", input_type="html", content=b"<p>x</p>")
-    crashed = distributed.clean_item(doc, config)
+    crashed = clean_item(doc, config)
     assert (crashed["status"], crashed["error_stage"], crashed["id"], crashed["record"]) == (
         "error",
         "extract",
@@ -126,8 +131,8 @@ row_values = st.one_of(st.none(), st.text(max_size=40), st.binary(max_size=40), 
 @given(st.dictionaries(st.sampled_from(["html", "text", "id", "url", "source", "extra"]), row_values, max_size=6))
 def test_any_row_gives_one_well_formed_result_row(row: dict[str, Any]) -> None:
     config = Config(corpus_pass=False)
-    out = distributed.clean_item(distributed.document_from_row(row, config), config)
-    assert set(out) == set(distributed.RESULT_COLUMNS)
+    out = clean_item(document_from_row(row, config), config)
+    assert set(out) == set(RESULT_COLUMNS)
     assert out["status"] in ("ok", "empty", "error", "skipped")
     if out["status"] in ("ok", "empty"):
         record = json.loads(out["record"])
@@ -163,7 +168,7 @@ def test_engine_writes_the_local_runners_output_byte_for_byte(tmp_path: Path, lo
     corpus = broken_corpus(tmp_path)
     config = Config(explain=True)
     local = run_batch([corpus], tmp_path / "local.jsonl", config=config, jobs=1, report=False)
-    on_ray = distributed.run_ray([corpus], tmp_path / "ray.jsonl", config=config, report=False)
+    on_ray = ray_engine.run_ray([corpus], tmp_path / "ray.jsonl", config=config, report=False)
     local_bytes = (tmp_path / "local.jsonl").read_bytes()
     assert local.written >= 20 and local.read_failures >= 2 and local.skipped >= 10  # the input is what we think
     assert (tmp_path / "ray.jsonl").read_bytes() == local_bytes
@@ -176,26 +181,47 @@ def test_engine_writes_the_local_runners_output_byte_for_byte(tmp_path: Path, lo
     assert not (tmp_path / "ray.jsonl.partial").exists()
 
 
-def test_site_statistics_by_ray_map_reduce_equal_the_local_pass(tmp_path: Path, local_ray: Any) -> None:
-    corpus_pass = pytest.importorskip("cleaner.corpus.sitestats")
-    from cleaner.batch.local import _discover
+def test_engine_gives_the_local_summary_and_per_file_stats(tmp_path: Path, local_ray: Any) -> None:
+    corpus = broken_corpus(tmp_path)
+    stats = {}
+    for engine, run in (
+        ("local", lambda out: run_batch([corpus], out, jobs=1, report=False, stats_path=tmp_path / "local.stats")),
+        ("ray", lambda out: ray_engine.run_ray([corpus], out, report=False, stats_path=tmp_path / "ray.stats")),
+    ):
+        summary = run(tmp_path / f"{engine}.jsonl.gz")
+        stats[engine] = json.loads((tmp_path / f"{engine}.stats").read_text(encoding="utf-8"))
+        stats[engine].pop("seconds")
+        stats[engine].pop("output")
+        stats[engine].pop("errors")
+        summary.seconds = 0.0
+        stats[engine]["summary"] = summary.format().replace(str(tmp_path / engine), "OUT")
+    assert stats["ray"] == stats["local"]
+    files = stats["local"]["files"]
+    assert {f["file"] for f in files} >= {"broken.warc.gz", "empty.html", "bad.jsonl", "pages.jsonl"}
+    assert stats["local"]["totals"]["failed"] >= 3 and stats["local"]["totals"]["skipped"] >= 10
+    # the .gz output is gzip on both executors, with the same records
+    local_lines = gzip.decompress((tmp_path / "local.jsonl.gz").read_bytes())
+    assert gzip.decompress((tmp_path / "ray.jsonl.gz").read_bytes()) == local_lines
 
+
+def test_site_statistics_by_ray_map_reduce_equal_the_local_pass(tmp_path: Path, local_ray: Any) -> None:
     site = tmp_path / "site"
     site.mkdir()
     for i, body in enumerate(ARTICLES * 2):  # 8 pages, each article twice (near-copies)
         (site / f"p{i}.html").write_text(page(f"Story {i % 4}", body), encoding="utf-8")
-    files = _discover([site])
+    files = input_files([site])
     config = Config(explain=True)
-    on_ray = distributed.site_stats(distributed.read_dataset(files, config), config, rows=False)
-    assert on_ray == corpus_pass.collect(config=config, files=files)
+    items = ray_engine.read_dataset(files, config)
+    on_ray = ray_datasets.site_stats(items, config, ray_engine.batch_documents)
+    assert on_ray == collect(files, config)
     assert on_ray.total_docs == 8
     # pass 2 on Ray uses the shipped summary: the footer on every page is dropped, as locally
     run_batch([site], tmp_path / "local.jsonl", config=config, jobs=1, report=False)
-    distributed.run_ray([site], tmp_path / "ray.jsonl", config=config, report=False)
+    ray_engine.run_ray([site], tmp_path / "ray.jsonl", config=config, report=False)
     local_text = (tmp_path / "local.jsonl").read_text(encoding="utf-8")
     records = [json.loads(line) for line in local_text.splitlines()]
     assert len(records) == 8 and all(FOOTER not in r["text"] for r in records)
-    assert all(corpus_pass.REASON in {x["reason"] for x in r["removed"]} for r in records)
+    assert all(REASON in {x["reason"] for x in r["removed"]} for r in records)
     assert (tmp_path / "ray.jsonl").read_text(encoding="utf-8") == local_text
 
 
@@ -204,7 +230,7 @@ def test_clean_dataset_gives_the_records_of_the_same_jsonl_file(tmp_path: Path, 
     lines = source.read_text(encoding="utf-8").splitlines()
     rows = [{**json.loads(line), "source": f"pages.jsonl#{n}"} for n, line in enumerate(lines, 1)]
     ds = ray.data.from_items(rows, override_num_blocks=2)
-    results = distributed.clean_dataset(ds, Config()).take_all()
+    results = ray_datasets.clean_dataset(ds, Config()).take_all()
     run_batch([source], tmp_path / "local.jsonl", config=Config(), jobs=1, report=False)
     expected = (tmp_path / "local.jsonl").read_text(encoding="utf-8").splitlines()
     assert [r["source"] for r in results] == [r["source"] for r in rows]  # input order

@@ -32,13 +32,13 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from cleaner import io as readers
 from cleaner import pipeline
 from cleaner.batch.accounting import IDENTITY
 from cleaner.batch.local import run_batch
 from cleaner.config import Config
-from cleaner.io import readers
 from cleaner.model import REASONS, Document, rebuild_text
-from cleaner.output.writers import dumps, result_record
+from cleaner.output.records import dumps, result_record
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 SESSION = "FUZZ_EXAMPLES" in os.environ  # a long session: random seeds; CI: a fixed seed

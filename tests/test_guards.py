@@ -21,8 +21,9 @@ from typing import Any
 import pytest
 
 from cleaner import pipeline
-from cleaner.batch.guards import HARD_KILL_GRACE, SupervisedPool, Timeout, guarded, set_memory_limit, time_limit
+from cleaner.batch.guards import Timeout, guarded, set_memory_limit, time_limit
 from cleaner.batch.local import clean_corpus, run_batch
+from cleaner.batch.pool import HARD_KILL_GRACE, SupervisedPool
 from cleaner.config import Config
 from cleaner.model import Document, ErrorInfo, Result, error_result
 

@@ -2,7 +2,7 @@ import pytest
 
 from cleaner.config import Config
 from cleaner.meta.html import HTML_FIELDS, MAX_TERMS, host_of, html_metadata, iso_date
-from cleaner.output.writers import result_record
+from cleaner.output.records import result_record
 from cleaner.page.segment import parse_html
 from cleaner.pipeline import clean
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from cleaner.config import Config
 from cleaner.errors import UsageError
-from cleaner.io.readers import InputFile, ReadFailure, Skipped, discover, read_file, sniff_format
+from cleaner.io import InputFile, ReadFailure, Skipped, discover, read_file, sniff_format
 from cleaner.model import Document
 
 if TYPE_CHECKING:
@@ -292,7 +292,7 @@ def test_warc_chunked_body_with_a_bad_chunk_size_is_not_undone(
     # In a child process with a time limit: a negative size once sent the reader round one line for ever.
     script = (
         "import json, sys; from pathlib import Path; from cleaner.config import Config;"
-        "from cleaner.io.readers import InputFile, read_file;"
+        "from cleaner.io import InputFile, read_file;"
         "items = read_file(InputFile(Path(sys.argv[1]), 'chunks.warc.gz', ''), Config());"
         "print(json.dumps([[i.url, i.content.decode('latin-1')] for i in items]))"
     )

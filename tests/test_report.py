@@ -24,8 +24,8 @@ from click.testing import CliRunner
 
 from cleaner.cli import cli
 from cleaner.errors import UsageError
+from cleaner.explain.report_data import is_explained_output, shown_document
 from cleaner.model import reason_family
-from cleaner.output.report import is_explained_output, shown_document
 
 ARTICLE = (
     "<html><head><meta charset='utf-8'><title>{title}</title></head><body>"

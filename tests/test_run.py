@@ -25,10 +25,12 @@ from hypothesis import strategies as st
 
 from cleaner import pipeline
 from cleaner.batch import local as run
-from cleaner.batch.local import Summary, clean_corpus, run_batch
+from cleaner.batch import stream
+from cleaner.batch.local import clean_corpus, run_batch
+from cleaner.batch.summary import Summary
 from cleaner.config import Config
 from cleaner.errors import UsageError
-from cleaner.io import readers
+from cleaner.io import discover, read_file
 from cleaner.model import Document, Result, error_result
 
 PARAGRAPHS = [
@@ -93,12 +95,7 @@ def read_lines(path: Path) -> list[dict[str, Any]]:
 
 def stream_sources(paths: list[Path]) -> list[str]:
     """The sources of the documents the readers yield, in order: the order records must follow."""
-    return [
-        item.source
-        for inp in readers.discover(paths)
-        for item in readers.read_file(inp, Config())
-        if isinstance(item, Document)
-    ]
+    return [item.source for inp in discover(paths) for item in read_file(inp, Config()) if isinstance(item, Document)]
 
 
 def assert_counts_add_up(summary: Summary) -> None:
@@ -154,7 +151,7 @@ def test_batch_writes_every_document_once_in_input_order(corpus: Path, tmp_path:
 def test_output_is_byte_identical_for_one_and_two_workers(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(run, "CHUNK_DOCS", 2)  # many chunks in flight, so order really is at stake
+    monkeypatch.setattr(stream, "CHUNK_DOCS", 2)  # many chunks in flight, so order really is at stake
     monkeypatch.setattr(run, "CHECKPOINT_EVERY", 3)  # several gzip members
     outputs = {}
     for jobs in (1, 2):
@@ -182,8 +179,8 @@ def test_output_is_byte_identical_for_one_and_two_workers(
     chunk=st.integers(min_value=1, max_value=4),
 )
 def test_same_input_same_output_for_any_jobs(pages: list[tuple[bool, list[str]]], jobs: int, chunk: int) -> None:
-    saved = run.CHUNK_DOCS
-    run.CHUNK_DOCS = chunk
+    saved = stream.CHUNK_DOCS
+    stream.CHUNK_DOCS = chunk
     try:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp) / "corpus"
@@ -199,7 +196,7 @@ def test_same_input_same_output_for_any_jobs(pages: list[tuple[bool, list[str]]]
             assert one.read_bytes() == many.read_bytes()
             assert len(one.read_bytes().splitlines()) == len(pages)
     finally:
-        run.CHUNK_DOCS = saved
+        stream.CHUNK_DOCS = saved
 
 
 def test_failing_documents_go_to_the_errors_file_and_the_batch_goes_on(
@@ -208,7 +205,7 @@ def test_failing_documents_go_to_the_errors_file_and_the_batch_goes_on(
     monkeypatch.setattr(
         pipeline, "clean_document", failing_on(lambda d: d.source.endswith(("story01.html", "dump04.txt")))
     )
-    monkeypatch.setattr(run, "CHUNK_DOCS", 3)
+    monkeypatch.setattr(stream, "CHUNK_DOCS", 3)
     out = tmp_path / "out.jsonl"
     summary = run_batch([corpus], out, jobs=2, progress=False)
     sources = [r["metadata"]["source"] for r in read_lines(out)]
@@ -248,7 +245,7 @@ def test_a_document_that_kills_its_worker_becomes_an_error(
         return real(doc, config)
 
     monkeypatch.setattr(pipeline, "clean_document", clean_document)
-    monkeypatch.setattr(run, "CHUNK_DOCS", 2)
+    monkeypatch.setattr(stream, "CHUNK_DOCS", 2)
     out = tmp_path / "out.jsonl"
     summary = run_batch([corpus], out, jobs=2, progress=False)
     sources = [r["metadata"]["source"] for r in read_lines(out)]
@@ -345,7 +342,7 @@ def test_resume_after_a_crash_gives_the_uninterrupted_output(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(run, "CHECKPOINT_EVERY", 3)
-    monkeypatch.setattr(run, "CHUNK_DOCS", 2)
+    monkeypatch.setattr(stream, "CHUNK_DOCS", 2)
     reference = tmp_path / "ref" / "out.jsonl"
     run_batch([corpus], reference, jobs=1, config=IN_PROCESS, progress=False)
 
@@ -404,7 +401,7 @@ def test_resume_loses_no_record_of_a_broken_warc_or_one_gzipped_whole(
     ``.N`` suffixes). The run dies at the third document of ``b``, with two of ``b`` written.
     """
     monkeypatch.setattr(run, "CHECKPOINT_EVERY", 1)
-    monkeypatch.setattr(run, "CHUNK_DOCS", 1)
+    monkeypatch.setattr(stream, "CHUNK_DOCS", 1)
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     broken = warc_builder()
@@ -450,7 +447,7 @@ def test_resume_loses_no_record_of_a_broken_warc_or_one_gzipped_whole(
 
 def test_resume_of_gz_output_after_a_crash(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(run, "CHECKPOINT_EVERY", 4)
-    monkeypatch.setattr(run, "CHUNK_DOCS", 2)
+    monkeypatch.setattr(stream, "CHUNK_DOCS", 2)
     reference = tmp_path / "ref.jsonl.gz"
     run_batch([corpus], reference, jobs=2, progress=False)
     out = tmp_path / "out.jsonl.gz"
@@ -541,14 +538,14 @@ def test_resume_after_sigkill_of_a_real_process(corpus: Path, tmp_path: Path) ->
         f"""
         import time
         from cleaner import pipeline
-        from cleaner.batch import local as run
+        from cleaner.batch import local as run, stream
         real = pipeline.clean_document
         def slow(doc, config):
             time.sleep(0.05)
             return real(doc, config)
         pipeline.clean_document = slow
         run.CHECKPOINT_EVERY = 3
-        run.CHUNK_DOCS = 2
+        stream.CHUNK_DOCS = 2
         run.run_batch([{str(corpus)!r}], {str(out)!r}, jobs=2, progress=False)
         """
     )
@@ -578,7 +575,7 @@ def test_resume_after_sigkill_of_a_real_process(corpus: Path, tmp_path: Path) ->
 
 
 def test_clean_corpus_yields_results_in_input_order(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(run, "CHUNK_DOCS", 2)
+    monkeypatch.setattr(stream, "CHUNK_DOCS", 2)
     one = list(clean_corpus([corpus], jobs=1))
     two = list(clean_corpus([corpus], jobs=2))
     documents = [r for r in one if r.error is None or r.error.stage != "read"]

@@ -9,20 +9,18 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 import cleaner
+from cleaner.batch.summary import ReasonCounter
 from cleaner.config import Config
 from cleaner.errors import UsageError
 from cleaner.model import Block, Decision, Document, Result, error_result
+from cleaner.output.records import removed_reasons, render, result_record
 from cleaner.output.writers import (
     ErrorsWriter,
     FolderWriter,
     JsonlWriter,
-    ReasonCounter,
     default_errors_path,
     folder_relpath,
     is_folder_output,
-    removed_reasons,
-    render,
-    result_record,
 )
 
 BLOCKS = [

@@ -79,9 +79,9 @@ class FileCounts:
         """One line of the summary on stderr."""
         parts = [f"{self.read} read", f"{self.written} written" + (f" ({self.empty} empty)" if self.empty else "")]
         if self.skipped:
-            parts.append(f"{sum(self.skipped.values())} skipped ({_counts(self.skipped)})")
+            parts.append(f"{sum(self.skipped.values())} skipped ({format_counts(self.skipped)})")
         if self.failed:
-            parts.append(f"{sum(self.failed.values())} failed ({_counts(self.failed)})")
+            parts.append(f"{sum(self.failed.values())} failed ({format_counts(self.failed)})")
         if self.already_done:
             parts.append(f"{self.already_done} already done")
         return f"{self.file}: " + ", ".join(parts)
@@ -130,5 +130,6 @@ def write_stats(path: str | Path, document: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
-def _counts(counter: Counter[str]) -> str:
+def format_counts(counter: Counter[str]) -> str:
+    """Counts as ``name n, name n``, the largest first (ties by name)."""
     return ", ".join(f"{name} {n}" for name, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))

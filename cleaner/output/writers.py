@@ -1,15 +1,13 @@
-"""Output: the record of a Result, and the writers that put records on disk.
+"""The writers that put records on disk, and where they put them.
 
-- :func:`result_record` builds the JSONL record of DESIGN.md (``id``, ``text``,
-  ``metadata``, and ``removed`` when explanations are asked for).
 - :class:`JsonlWriter` appends records as JSON lines to a file (``.jsonl`` or
   ``.jsonl.gz``) or to stdout; it buffers and writes on :meth:`JsonlWriter.flush`, so
-  the runner knows the byte offset of every complete flush (the resume checkpoint).
+  the batch knows the byte offset of every complete flush (the resume checkpoint).
 - :class:`FolderWriter` writes one file per document (``txt``, ``md`` or ``json``),
   mirroring the input tree, each written to a temporary name and renamed.
 - :class:`ErrorsWriter` lists failed documents and files, one JSON line each, and only
   creates its file when there is a first error.
-- :class:`ReasonCounter` counts removed blocks by reason code and by family.
+- :func:`default_errors_path`, :func:`is_folder_output`, :func:`folder_relpath`: paths.
 
 Writers are deterministic: the same records give the same bytes (gzip members carry no
 timestamp and no file name).
@@ -17,30 +15,26 @@ timestamp and no file name).
 
 from __future__ import annotations
 
-import datetime as _dt
 import gzip
-import json
 import os
 import sys
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
-from typing import IO, Any, Literal
+from typing import IO, Any
 
-import cleaner
-from cleaner.config import Config
 from cleaner.errors import UsageError
-from cleaner.meta.html import host_of
-from cleaner.model import Result, reason_family
+from cleaner.output.records import FOLDER_FORMATS, FolderFormat, dumps, error_record, render
 
-FolderFormat = Literal["txt", "md", "json"]
-FOLDER_FORMATS: tuple[FolderFormat, ...] = ("txt", "md", "json")
+__all__ = [
+    "ErrorsWriter",
+    "FolderWriter",
+    "JsonlWriter",
+    "atomic_write",
+    "default_errors_path",
+    "folder_relpath",
+    "is_folder_output",
+]
 
-# The metadata fields every record carries (None when unknown), in the order of DESIGN.md,
-# so every line has the same schema and loads as one table (datasets, pandas, datatrove).
-STANDARD_FIELDS = ("title", "author", "date", "sitename", "language", "description")
-# Fields the writer sets last, after whatever else the pipeline put in the metadata.
-_TAIL_FIELDS = ("input_type", "extractor", "cleaner_version", "status", "error")
 # Suffixes of compressed inputs, dropped before the page suffix when naming a folder file.
 _COMPRESSION_SUFFIXES = (".gz", ".bz2", ".xz", ".zst")
 # Suffixes a JSONL output name ends with; the errors file replaces them with .errors.jsonl.
@@ -48,107 +42,6 @@ _OUTPUT_SUFFIXES = (".jsonl", ".ndjson", ".json")
 # gzip level 6 is zlib's default: within a few percent of level 9's size at about
 # three times its speed, so compression never becomes the bottleneck of a batch.
 _GZIP_LEVEL = 6
-
-
-# --- records -------------------------------------------------------------------------
-
-
-def result_record(result: Result, config: Config) -> dict[str, Any]:
-    """Build the output record of ``result``: ``{"id", "text", "metadata", ["removed"]}``.
-
-    ``metadata`` holds, in this order: ``source``, ``url``, ``host``, the standard
-    fields (``title`` .. ``description``, None when unknown), any other field the
-    pipeline set, then ``input_type``, ``extractor``, ``cleaner_version``, ``status``
-    (and ``error`` for a failed document), then the fields that came with the document
-    (WARC headers, extra JSONL fields) under their own names, never overwriting ours.
-    ``removed`` (every dropped block with its reason) is added when ``config.explain``.
-    """
-    doc = result.document
-    found = result.metadata
-    url = doc.url or found.get("url")
-    meta: dict[str, Any] = {"source": doc.source, "url": url, "host": host_of(url)}
-    for name in STANDARD_FIELDS:
-        meta[name] = found.get(name)
-    for name, value in found.items():
-        if name not in meta and name not in _TAIL_FIELDS:
-            meta[name] = value
-    meta["input_type"] = found.get("input_type") or doc.input_type
-    meta["extractor"] = found.get("extractor") or config.extractor
-    meta["cleaner_version"] = cleaner.__version__
-    meta["status"] = result.status
-    if result.error is not None:
-        meta["error"] = {"stage": result.error.stage, "type": result.error.type, "message": result.error.message}
-    for name, value in doc.metadata.items():
-        meta.setdefault(name, value)
-    record: dict[str, Any] = {"id": doc.id, "text": result.text, "metadata": meta}
-    if config.explain:
-        record["removed"] = result.removed
-    return record
-
-
-def error_record(source: str, stage: str, error: str, message: str) -> dict[str, str]:
-    """One line of the errors file: ``{"source", "stage", "error", "message"}``.
-
-    ``stage`` is where it failed (read, decode, parse, extract, write) and ``error`` the
-    exception type.
-    """
-    return {"source": source, "stage": stage, "error": error, "message": message}
-
-
-def _json_default(value: Any) -> Any:
-    """Make values that JSON lacks (bytes, dates, sets, paths) serialisable, deterministically."""
-    if isinstance(value, bytes | bytearray):
-        return bytes(value).decode("utf-8", "replace")
-    if isinstance(value, _dt.date | _dt.datetime | _dt.time):
-        return value.isoformat()
-    if isinstance(value, set | frozenset):
-        return sorted(value, key=str)
-    if isinstance(value, Mapping):
-        return dict(value)
-    if isinstance(value, tuple):
-        return list(value)
-    return str(value)
-
-
-def dumps(record: Mapping[str, Any], *, indent: int | None = None) -> str:
-    """Serialise a record as JSON the way every writer does: UTF-8 text, keys in record order.
-
-    NEL and the Unicode line and paragraph separators, which JSON leaves as they are, are
-    escaped: ``str.splitlines()`` and other line readers end a line at them, which would
-    cut a record in two. Escaped, a record is one line however its reader splits lines.
-    """
-    text = json.dumps(record, ensure_ascii=False, default=_json_default, indent=indent)
-    for char, escaped in _LINE_BREAKS:
-        if char in text:  # rare: three scans take 21 us on a 63,000-character record, a translate 2.9 ms
-            text = text.replace(char, escaped)
-    return text
-
-
-# Characters that break lines for str.splitlines() but that JSON does not escape (the
-# others, below U+0020, it does); they can only be inside strings, where \uXXXX is the same.
-_LINE_BREAKS = (("\x85", "\\u0085"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
-
-
-def render(record: Mapping[str, Any], fmt: FolderFormat) -> str:
-    """Render the content of a folder-output file for ``record`` in format ``txt``, ``md`` or ``json``.
-
-    ``txt`` is the text; ``md`` is ``# title`` (when there is one) then one paragraph per
-    kept block; ``json`` is the whole record, indented. Non-empty files end with a newline.
-    """
-    if fmt == "json":
-        return dumps(record, indent=2) + "\n"
-    text = str(record.get("text") or "")
-    if fmt == "txt":
-        return text + "\n" if text else ""
-    if fmt == "md":
-        title = (record.get("metadata") or {}).get("title")
-        parts = [f"# {' '.join(str(title).split())}"] if title else []
-        parts.extend(line.strip() for line in text.split("\n") if line.strip())
-        return "\n\n".join(parts) + "\n" if parts else ""
-    raise UsageError(f"unknown output format {fmt!r}; choose one of {', '.join(FOLDER_FORMATS)}")
-
-
-# --- paths ---------------------------------------------------------------------------
 
 
 def is_folder_output(output: str | Path) -> bool:
@@ -209,9 +102,6 @@ def _safe_part(part: str) -> str:
     if part == "..":
         return "__"
     return part.replace("/", "_").replace("\\", "_").replace("\0", "_") or "_"
-
-
-# --- writers -------------------------------------------------------------------------
 
 
 class JsonlWriter:
@@ -404,53 +294,3 @@ def _open_for_append(path: Path, truncate_at: int | None) -> IO[bytes]:
     handle.truncate(truncate_at)
     handle.seek(truncate_at)
     return handle
-
-
-# --- counters ------------------------------------------------------------------------
-
-
-class ReasonCounter:
-    """Removed blocks counted by reason code (``nav.skip_link``) and by family (``nav``)."""
-
-    def __init__(self) -> None:
-        self.by_reason: Counter[str] = Counter()
-        self.by_family: Counter[str] = Counter()
-
-    def add(self, reasons: Iterable[str]) -> None:
-        """Count the reason codes of one document's removed blocks."""
-        for code in reasons:
-            self.by_reason[code] += 1
-            try:
-                family = reason_family(code)
-            except KeyError:
-                family = code.partition(".")[0]
-            self.by_family[family] += 1
-
-    def merge(self, other: ReasonCounter) -> None:
-        """Add another counter's counts to this one (counters are mergeable)."""
-        self.by_reason.update(other.by_reason)
-        self.by_family.update(other.by_family)
-
-
-def removed_reasons(result: Result) -> tuple[str, ...]:
-    """List the reason codes of the blocks ``result`` dropped, in block order."""
-    return tuple(d.reason for d in result.decisions if not d.keep)
-
-
-__all__ = [
-    "FOLDER_FORMATS",
-    "STANDARD_FIELDS",
-    "ErrorsWriter",
-    "FolderWriter",
-    "JsonlWriter",
-    "ReasonCounter",
-    "atomic_write",
-    "default_errors_path",
-    "dumps",
-    "error_record",
-    "folder_relpath",
-    "is_folder_output",
-    "removed_reasons",
-    "render",
-    "result_record",
-]

@@ -1,4 +1,4 @@
-"""``cleaner explain``: every block of a document with its verdict, reason and extractor."""
+"""``cleaner explain``: every block of a document with its verdict, reason and extractor, on a terminal."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import TextIO
 import click
 
 from cleaner.config import Config
-from cleaner.io.readers import ReadFailure, Skipped, discover, read_file
+from cleaner.io import ReadFailure, Skipped, discover, read_file
 from cleaner.model import Result, reason_family
 from cleaner.pipeline import clean_document
 

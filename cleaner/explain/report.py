@@ -1,50 +1,40 @@
-"""``cleaner report``: one self-contained HTML page that shows what was removed and why.
+"""``cleaner report``: one self-contained HTML page (inline CSS, JavaScript and SVG) showing what was removed and why.
 
-The page (inline CSS, JavaScript and SVG; nothing fetched from the network) has:
-
-- for the corpus, the removed characters by reason family and by site as bar charts,
-  and a table of the totals;
-- for each document (the first ``limit`` of them), its metadata and its blocks in page
-  order: kept ones as they are, removed ones struck through and coloured by reason
-  family, with the reason code, the extractor and its evidence on hover;
-- a legend that hides or shows a family, and a filter on the documents' source.
-
-Input is either a corpus (files and folders, cleaned here with explanations on) or a
-JSONL file that ``cleaner clean --explain`` wrote (recognised by its records: ``id``,
-``text``, ``metadata.cleaner_version`` and ``removed``); the failed documents in the
-errors file beside it are listed too. A record's blocks are rebuilt from its ``text``
-(the kept blocks joined by newlines; no block holds a newline) and ``removed`` (each
-dropped block with its index), so both inputs give the same page.
+:func:`write_report` gathers the documents (:mod:`cleaner.explain.report_data`: a corpus
+cleaned here with explanations, or a JSONL file ``cleaner clean --explain`` wrote) and
+:func:`render` turns them into the page; nothing on it is fetched from the network.
 """
 
 from __future__ import annotations
 
-import gzip
 import html
-import json
 import re
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import cleaner
 from cleaner.config import Config
 from cleaner.errors import UsageError
-from cleaner.model import REASONS, reason_family
+from cleaner.explain.report_data import (
+    DEFAULT_LIMIT,
+    ReportData,
+    ShownDocument,
+    build_report,
+    is_explained_output,
+    records_from_corpus,
+    records_from_output,
+)
+from cleaner.model import REASONS
+from cleaner.version import __version__
 
-__all__ = ["ReportData", "build_report", "is_explained_output", "render", "write_report"]
+__all__ = ["FAMILY_COLOURS", "render", "write_report"]
 
-# Documents shown block by block: enough to browse, few enough that the page opens
-# quickly (a devdata page is about 10 KB of report); the charts count every document.
-DEFAULT_LIMIT = 500
-# Sites shown by name in the chart; the rest are summed into one bar.
-TOP_SITES = 25
 # Characters an HTML page cannot hold (C0 controls; lone surrogates cannot even be saved
 # as UTF-8): shown as U+FFFD.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-
+# Sites shown by name in the chart; the rest are summed into one bar.
+TOP_SITES = 25
 # One colour per reason family (colour-blind-safe hues first, for the common families).
 FAMILY_COLOURS = {
     "content": "#2b8a3e",
@@ -66,219 +56,6 @@ FAMILY_COLOURS = {
     "empty": "#adb5bd",
 }
 FAMILIES = sorted({family for family, _ in REASONS.values()})
-
-
-@dataclass(slots=True)
-class ShownBlock:
-    """One block as the report shows it."""
-
-    text: str
-    keep: bool
-    reason: str = ""
-    by: str = ""
-    detail: str = ""
-
-    @property
-    def family(self) -> str:
-        return reason_family(self.reason) if self.reason in REASONS else ("content" if self.keep else "boilerplate")
-
-
-@dataclass(slots=True)
-class ShownDocument:
-    """One document of the report: where it came from, its metadata and its blocks."""
-
-    source: str
-    site: str
-    status: str
-    metadata: dict[str, Any]
-    blocks: list[ShownBlock]
-    error: str = ""
-
-    @property
-    def removed(self) -> list[ShownBlock]:
-        return [b for b in self.blocks if not b.keep]
-
-
-@dataclass(slots=True)
-class ReportData:
-    """What the page shows: the corpus counts of every document and the first documents in full."""
-
-    title: str
-    limit: int = DEFAULT_LIMIT
-    documents: int = 0
-    failed: int = 0
-    empty: int = 0
-    kept_chars: int = 0
-    removed_blocks: int = 0
-    by_family: Counter[str] = field(default_factory=Counter)  # removed characters
-    blocks_by_family: Counter[str] = field(default_factory=Counter)  # removed blocks
-    by_site: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    shown: list[ShownDocument] = field(default_factory=list)
-    failures: list[ShownDocument] = field(default_factory=list)
-
-    def add(self, doc: ShownDocument) -> None:
-        """Count a document, and keep it for display while fewer than ``limit`` are kept."""
-        if doc.status == "error":
-            self.failed += 1
-            if len(self.failures) < self.limit:
-                self.failures.append(doc)
-            return
-        self.documents += 1
-        self.empty += doc.status == "empty"
-        for block in doc.blocks:
-            if block.keep:
-                self.kept_chars += len(block.text)
-                continue
-            self.removed_blocks += 1
-            self.by_family[block.family] += len(block.text)
-            self.blocks_by_family[block.family] += 1
-            self.by_site[doc.site][block.family] += len(block.text)
-        if len(self.shown) < self.limit:
-            self.shown.append(doc)
-
-
-# --- reading -------------------------------------------------------------------------
-
-
-def _open_text(path: Path) -> Any:
-    return gzip.open(path, "rt", encoding="utf-8") if path.name.endswith(".gz") else open(path, encoding="utf-8")
-
-
-def is_explained_output(path: str | Path) -> bool:
-    """True when ``path`` is a JSONL file of cleaner records (``cleaner clean`` output).
-
-    Raises UsageError when it is cleaner output written without ``--explain``: the
-    removed blocks are not in it, so there is nothing to show.
-    """
-    path = Path(path)
-    name = path.name.lower().removesuffix(".gz")
-    if not path.is_file() or not name.endswith((".jsonl", ".ndjson")):
-        return False
-    try:
-        with _open_text(path) as handle:
-            first = next((line for line in handle if line.strip()), "")
-        record = json.loads(first)
-    except (OSError, ValueError, EOFError):
-        return False
-    if not (isinstance(record, dict) and isinstance(record.get("metadata"), dict) and "text" in record):
-        return False
-    if "cleaner_version" not in record["metadata"]:
-        return False
-    if "removed" not in record:
-        raise UsageError(
-            f"{path} was written without --explain, so it does not say what was removed: rerun "
-            "`cleaner clean ... --explain`, or give the corpus itself to `cleaner report`"
-        )
-    return True
-
-
-def shown_document(record: dict[str, Any]) -> ShownDocument:
-    """Rebuild a document's blocks from its record's ``text`` and ``removed``."""
-    meta = record.get("metadata") or {}
-    removed = {int(r["block"]): r for r in record.get("removed") or []}
-    text = record.get("text") or ""
-    kept = text.split("\n") if text else []
-    total = len(kept) + len(removed)
-    blocks: list[ShownBlock] = []
-    if all(0 <= i < total for i in removed):
-        kept_iter = iter(kept)
-        for i in range(total):
-            if i in removed:
-                r = removed[i]
-                blocks.append(ShownBlock(str(r.get("text", "")), False, str(r.get("reason", "")), str(r.get("by", ""))))
-                blocks[-1].detail = str(r.get("detail") or "")
-            else:
-                blocks.append(ShownBlock(next(kept_iter), True))
-    else:  # not a record cleaner wrote: show the removed blocks, then the text
-        blocks = [
-            ShownBlock(str(r.get("text", "")), False, str(r.get("reason", "")), str(r.get("by", "")))
-            for r in removed.values()
-        ]
-        blocks += [ShownBlock(line, True) for line in kept]
-    error = meta.get("error") or {}
-    return ShownDocument(
-        source=str(meta.get("source") or record.get("id") or ""),
-        site=_site(meta),
-        status=str(meta.get("status") or "ok"),
-        metadata=meta,
-        blocks=blocks,
-        error=f"{error.get('stage')}: {error.get('type')}: {error.get('message')}" if error else "",
-    )
-
-
-def _site(meta: dict[str, Any]) -> str:
-    """The host, else the folder of a local file (as the corpus pass groups pages)."""
-    if meta.get("host"):
-        return str(meta["host"])
-    source = str(meta.get("source") or "").split("#", 1)[0]
-    folder = source.rsplit("/", 1)[0] if "/" in source else ""
-    return f"{folder}/" if folder else "(top folder)"
-
-
-def records_from_output(path: Path) -> Iterator[ShownDocument]:
-    """The documents of a cleaner JSONL output, then the failures of its errors file."""
-    from cleaner.output.writers import default_errors_path
-
-    with _open_text(path) as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                yield shown_document(json.loads(line))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise UsageError(f"{path} line {number} is not a cleaner record ({exc})") from exc
-    errors = default_errors_path(path)
-    if errors.exists():
-        with open(errors, encoding="utf-8") as handle:
-            for line in handle:
-                try:
-                    e = json.loads(line)
-                    failure = f"{e['stage']}: {e['error']}: {e['message']}"
-                    source = str(e["source"])
-                except (ValueError, KeyError, TypeError):
-                    continue  # a damaged line of the errors file: the output's records are what counts
-                yield ShownDocument(source, "", "error", {}, [], failure)
-
-
-def records_from_corpus(paths: Sequence[str | Path], config: Config, jobs: int | None) -> Iterator[ShownDocument]:
-    """Clean the corpus with explanations on and turn every result into a ShownDocument."""
-    from cleaner.batch.local import clean_corpus
-    from cleaner.output.writers import result_record
-
-    config = config.replace(explain=True)
-    for result in clean_corpus(paths, config=config, jobs=jobs):
-        yield shown_document(result_record(result, config))
-
-
-def build_report(documents: Iterable[ShownDocument], title: str, limit: int = DEFAULT_LIMIT) -> ReportData:
-    """Count every document and keep the first ``limit`` for display."""
-    data = ReportData(title=title, limit=limit)
-    for doc in documents:
-        data.add(doc)
-    return data
-
-
-def write_report(
-    inputs: Sequence[str | Path],
-    output: str | Path,
-    *,
-    config: Config | None = None,
-    jobs: int | None = None,
-    limit: int = DEFAULT_LIMIT,
-) -> ReportData:
-    """Write the report of ``inputs`` (a corpus, or one JSONL written with ``--explain``) to ``output``."""
-    if not inputs:
-        raise UsageError("no input given: name a corpus, or a JSONL file written by `cleaner clean --explain`")
-    if len(inputs) == 1 and is_explained_output(inputs[0]):
-        documents = records_from_output(Path(inputs[0]))
-    else:
-        documents = records_from_corpus(inputs, config or Config(), jobs)
-    data = build_report(documents, title=", ".join(str(p) for p in inputs), limit=limit)
-    Path(output).write_text(render(data), encoding="utf-8")
-    return data
-
-
-# --- rendering -----------------------------------------------------------------------
 
 
 def _e(value: Any) -> str:
@@ -472,7 +249,7 @@ def render(data: ReportData) -> str:
         f'data-kept-chars="{data.kept_chars}"><span>{data.documents} documents ({data.empty} empty)</span>'
         f"<span>{data.failed} failed</span><span>{data.removed_blocks:,} blocks removed</span>"
         f"<span>{removed_chars:,} characters removed, {data.kept_chars:,} kept</span>"
-        f"<span>cleaner {_e(cleaner.__version__)}</span></p>"
+        f"<span>cleaner {_e(__version__)}</span></p>"
         + _bar_chart("by-family", _family_rows(data), "Removed characters by reason family")
         + _bar_chart("by-site", _site_rows(data), "Removed characters by site (stacked by family)")
         + "<h2>Totals</h2>"
@@ -485,3 +262,23 @@ def render(data: ReportData) -> str:
         + (f'<h2>Failed documents</h2><ul class="failures" id="failures">{failures}</ul>' if failures else "")
         + f"<script>{_JS}</script></body></html>"
     )
+
+
+def write_report(
+    inputs: Sequence[str | Path],
+    output: str | Path,
+    *,
+    config: Config | None = None,
+    jobs: int | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> ReportData:
+    """Write the report of ``inputs`` (a corpus, or one JSONL written with ``--explain``) to ``output``."""
+    if not inputs:
+        raise UsageError("no input given: name a corpus, or a JSONL file written by `cleaner clean --explain`")
+    if len(inputs) == 1 and is_explained_output(inputs[0]):
+        documents = records_from_output(Path(inputs[0]))
+    else:
+        documents = records_from_corpus(inputs, config or Config(), jobs)
+    data = build_report(documents, title=", ".join(str(p) for p in inputs), limit=limit)
+    Path(output).write_text(render(data), encoding="utf-8")
+    return data

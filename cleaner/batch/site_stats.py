@@ -1,0 +1,263 @@
+"""Pass 1 of the corpus statistics in a batch: whether to run it, running it, and handing it to pass 2.
+
+The statistics themselves are pure functions in :mod:`cleaner.corpus`; here they meet the
+batch: the documents are read and segmented in the guarded worker pool (:func:`collect`),
+or by another executor's collector (the Ray engine's map-reduce), and the pruned summary
+is saved to a file that every worker of pass 2 loads (:func:`prepare`). ``cleaner stats``
+prints what pass 1 found (:func:`print_stats`).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import hashlib
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from cleaner.batch.pool import SupervisedPool
+from cleaner.batch.stream import chunks, entries, file_items, input_files
+from cleaner.config import Config
+from cleaner.corpus.keys import block_keys
+from cleaner.corpus.revise import site_label
+from cleaner.corpus.stats import SiteStats, load_stats
+from cleaner.errors import UsageError
+from cleaner.io import InputFile
+from cleaner.model import Document
+from cleaner.pipeline import decode, parse, site_keys
+
+__all__ = [
+    "collect",
+    "collect_documents",
+    "corpus_pass_wanted",
+    "is_corpus",
+    "prepare",
+    "prepared_config",
+    "print_stats",
+    "repeated_lines",
+]
+
+_ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".wet", ".wet.gz", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+# Summaries written to the temporary folder by this process, removed when it exits.
+_TEMP_FILES: set[str] = set()
+
+
+def _keys_task(docs: list[Document], config: Config) -> list[tuple[str, np.ndarray] | None]:
+    """Worker task of pass 1: the site and block hashes of each document (None if it fails)."""
+    out: list[tuple[str, np.ndarray] | None] = []
+    for doc in docs:
+        try:
+            out.append((doc.site or "", site_keys(doc, config)))
+        except Exception:  # noqa: BLE001 - a bad page is reported by pass 2; pass 1 just skips it
+            out.append(None)
+    return out
+
+
+def _keys_crashed(doc: Document, exc_type: str, message: str, stage: str) -> None:
+    """A page the guards stopped in pass 1 counts for nothing (pass 2 reports it)."""
+    return None
+
+
+def collect(files: Sequence[InputFile], config: Config, jobs: int = 1) -> SiteStats:
+    """Pass 1 over every document of ``files``: count block hashes per site (not pruned).
+
+    Documents are read and segmented in ``jobs`` worker processes (the batch's guarded
+    pool, so a page that crashes a worker is skipped, not fatal); pages that cannot be
+    read or decoded are skipped (pass 2 reports them).
+    """
+    stats = SiteStats()
+    pool: SupervisedPool[tuple[str, np.ndarray] | None] = SupervisedPool(_keys_task, _keys_crashed, config, jobs)
+    try:
+        for _chunk, results in pool.map(chunks(entries(files, config))):
+            for item in results:
+                if item is not None:
+                    stats.add(*item)
+        pool.close()
+    finally:
+        pool.close(kill=True)
+    stats.compact()
+    return stats
+
+
+def collect_documents(documents: Iterable[Document], config: Config | None = None) -> SiteStats:
+    """Pass 1 over Documents in this process (for a pipeline that has them in hand)."""
+    config = config or Config()
+    stats = SiteStats()
+    for doc in documents:
+        try:
+            stats.add(doc.site or "", site_keys(doc, config))
+        except Exception:  # noqa: BLE001 - skipped as in collect()
+            continue
+    stats.compact()
+    return stats
+
+
+def is_corpus(paths: Sequence[str | Path], files: Sequence[InputFile]) -> bool:
+    """True for a folder, several files, or an archive (WARC/WET/JSONL); False for one page or stdin."""
+    if any(str(p) == "-" for p in paths):
+        return False
+    if any(Path(p).is_dir() for p in paths) or len(files) > 1:
+        return True
+    return any(str(f.path).lower().endswith(_ARCHIVE_SUFFIXES) for f in files)
+
+
+def corpus_pass_wanted(paths: Sequence[str | Path], files: Sequence[InputFile], config: Config) -> bool:
+    """Whether a batch over ``paths`` runs pass 1 (``config.corpus_pass``, else: is it a corpus?).
+
+    Stdin cannot be read twice: asking for pass 1 over it (or for a site-statistics file
+    that does not exist yet) is a usage error.
+    """
+    stdin = any(str(p) == "-" for p in paths)
+    wanted = config.corpus_pass if config.corpus_pass is not None else is_corpus(paths, files)
+    if wanted and stdin and not (config.site_stats and os.path.exists(config.site_stats)):
+        raise UsageError("stdin cannot be read twice for the corpus pass: give --site-stats FILE from an earlier run")
+    if not wanted and stdin and config.site_stats and not os.path.exists(config.site_stats):
+        raise UsageError(
+            f"site statistics {config.site_stats} do not exist and stdin cannot be read twice: "
+            "make them from a corpus first (cleaner stats corpus/ --site-stats FILE)"
+        )
+    return bool(wanted)
+
+
+def prepare(
+    paths: Sequence[str | Path],
+    files: list[InputFile],
+    config: Config,
+    jobs: int,
+    log: Callable[[str], None] | None = None,
+) -> Config:
+    """Decide on the corpus pass for a local batch, run pass 1 if needed; return the Config for pass 2."""
+    if config.corpus_pass is False:
+        return config.replace(site_stats=None)
+    wanted = corpus_pass_wanted(paths, files, config)
+    return prepared_config(config, wanted, lambda: collect(files, config, jobs), log)
+
+
+def prepared_config(
+    config: Config, wanted: bool, collector: Callable[[], SiteStats], log: Callable[[str], None] | None
+) -> Config:
+    """The Config of pass 2, whatever executor collects: statistics loaded, collected and saved, or none.
+
+    - ``config.corpus_pass`` False: no statistics.
+    - ``config.site_stats`` names an existing file: it is used as is (no pass 1).
+    - otherwise, when ``wanted``: pass 1 runs (``collector()``), and the summary (pruned)
+      is written to ``config.site_stats`` when given, else to a temporary file named by
+      its content (so a resumed run finds the same settings) and removed at exit.
+    """
+    if config.corpus_pass is False:
+        return config.replace(site_stats=None)
+    if config.site_stats and os.path.exists(config.site_stats):
+        stats = load_stats(config.site_stats)  # read before the workers fork, so they share it
+        if log:
+            log(
+                f"cleaner: site statistics from {config.site_stats}: "
+                f"{stats.total_docs} documents, {len(stats.sites)} sites"
+            )
+        return config
+    if not wanted:
+        return config.replace(site_stats=None) if not config.site_stats else config
+    started = time.monotonic()
+    stats = collector().pruned_copy()
+    if config.site_stats:
+        path = config.site_stats
+        stats.save(path)
+    else:
+        path = _save_temporary(stats)
+    load_stats(path)
+    if log:
+        log(
+            f"cleaner: pass 1: {stats.total_docs} documents of {len(stats.sites)} sites, "
+            f"{stats.entries} repeated blocks ({stats.nbytes / 1e6:.1f} MB) in {time.monotonic() - started:.1f} s"
+        )
+    return config.replace(site_stats=path)
+
+
+def _save_temporary(stats: SiteStats) -> str:
+    """Save a summary in the temporary folder under a name made from its content; removed at exit."""
+    with tempfile.NamedTemporaryFile(suffix=".npz", delete=False) as handle:
+        scratch = handle.name
+    stats.save(scratch)
+    with open(scratch, "rb") as handle:
+        digest = hashlib.sha1(handle.read()).hexdigest()[:16]
+    path = os.path.join(tempfile.gettempdir(), f"cleaner-site-stats-{digest}.npz")
+    os.replace(scratch, path)
+    _TEMP_FILES.add(path)
+    return path
+
+
+def _remove_temp_files() -> None:
+    for name in list(_TEMP_FILES):
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+
+
+atexit.register(_remove_temp_files)
+
+
+def repeated_lines(
+    paths: Sequence[str | Path], config: Config, jobs: int, *, top: int = 10, sites: int = 20
+) -> tuple[SiteStats, list[tuple[str, list[tuple[int, str]]]]]:
+    """The summary of ``paths`` and, for its ``sites`` largest sites, their ``top`` most repeated blocks.
+
+    Returns ``(stats, [(site, [(pages, text), ...]), ...])``. The summary comes from
+    ``config.site_stats`` when that file exists, else from pass 1 (saved there when
+    given); the texts are found by segmenting the chosen sites' documents once more.
+    """
+    if any(str(p) == "-" for p in paths):
+        raise UsageError("cleaner stats reads its input twice: give files or folders, not stdin")
+    files = input_files(paths)
+    if config.site_stats and os.path.exists(config.site_stats):
+        stats = load_stats(config.site_stats)
+    else:
+        stats = collect(files, config, jobs).pruned_copy()
+        if config.site_stats:
+            stats.save(config.site_stats)
+    chosen = sorted(stats.sites, key=lambda s: (-stats.docs(s), s))[:sites]
+    wanted = {site: dict(stats.top(site, top)) for site in chosen}
+    texts = _texts_of(files, config, wanted)
+    table = [(site, [(pages, texts.get((site, key), "?")) for key, pages in stats.top(site, top)]) for site in chosen]
+    return stats, table
+
+
+def _texts_of(files: list[InputFile], config: Config, wanted: dict[str, dict[int, int]]) -> dict[tuple[str, int], str]:
+    """The text of each wanted (site, block hash), from the first document of the site that holds it."""
+    texts: dict[tuple[str, int], str] = {}
+    missing = sum(len(w) for w in wanted.values())
+    for inp in files:
+        if not missing:
+            break
+        for item in file_items(inp, config):
+            if not isinstance(item, Document) or not wanted.get(item.site or ""):
+                continue
+            site = item.site or ""
+            try:
+                blocks = parse(item, decode(item, config)).blocks
+            except Exception:  # noqa: BLE001 - a page that cannot be read has no lines to show
+                continue
+            for block, key in zip(blocks, block_keys(blocks), strict=True):
+                if int(key) in wanted[site] and (site, int(key)) not in texts:
+                    texts[site, int(key)] = block.text
+                    missing -= 1
+    return texts
+
+
+def print_stats(paths: Sequence[str | Path], config: Config, jobs: int, *, top: int = 10, sites: int = 20) -> None:
+    """``cleaner stats``: print the most repeated lines of the largest sites, with their page counts."""
+    stats, table = repeated_lines(paths, config, jobs, top=top, sites=sites)
+    print(
+        f"{stats.total_docs} documents, {len(stats.sites)} sites, {stats.entries} blocks on two pages or more "
+        f"({stats.nbytes / 1e6:.1f} MB)"
+    )
+    for site, lines in table:
+        docs = stats.docs(site)
+        print(f"\n{site_label(site)}: {docs} pages")
+        if not lines:
+            print("  (no block on two pages or more)")
+        for pages, text in lines:
+            shown = text if len(text) <= 100 else text[:99] + "…"
+            print(f"  {pages:7d} {100 * pages / docs:5.1f}%  {shown}")

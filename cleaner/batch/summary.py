@@ -1,0 +1,154 @@
+"""What a batch did: the counts of the summary on stderr and of ``--stats``, whatever the executor."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cleaner.batch import accounting
+from cleaner.batch.accounting import FileCounts
+from cleaner.errors import CleanerError
+from cleaner.model import reason_family
+
+__all__ = ["ReasonCounter", "Summary", "write_stats"]
+
+
+class ReasonCounter:
+    """Removed blocks counted by reason code (``nav.skip_link``) and by family (``nav``)."""
+
+    def __init__(self) -> None:
+        self.by_reason: Counter[str] = Counter()
+        self.by_family: Counter[str] = Counter()
+
+    def add(self, reasons: Iterable[str]) -> None:
+        """Count the reason codes of one document's removed blocks."""
+        for code in reasons:
+            self.by_reason[code] += 1
+            try:
+                family = reason_family(code)
+            except KeyError:
+                family = code.partition(".")[0]
+            self.by_family[family] += 1
+
+    def merge(self, other: ReasonCounter) -> None:
+        """Add another counter's counts to this one (counters are mergeable)."""
+        self.by_reason.update(other.by_reason)
+        self.by_family.update(other.by_family)
+
+
+@dataclass(slots=True)
+class Summary:
+    """What a batch did; every input is counted once.
+
+    - ``files``: input files discovered.
+    - ``read``: documents the readers yielded and the runner handled, including those
+      an earlier run had finished (``already_done``). Always
+      ``read == already_done + written + failed``.
+    - ``written``: records written to the output, status ``ok`` or ``empty``.
+    - ``empty``: written records whose document kept no text: they are written with
+      ``text: ""`` so every readable input has a record, and counted here too.
+    - ``failed``: documents that could not be cleaned (or written); each has a line in
+      the errors file and no record in the output.
+    - ``read_failures``: files or archive records the readers could not read (no
+      document came out of them); each has a line in the errors file.
+    - ``skipped``: items the readers passed over on purpose (unsupported files, WARC
+      request records...), by reason in ``skipped_by_reason``; not errors.
+    - ``failed_by_stage``: ``failed + read_failures`` by stage (read, decode, parse,
+      extract, write).
+    - ``earlier_errors``: lines already in the errors file from the run being resumed.
+    - ``bytes``: content cleaned in this run (characters for text documents).
+    - ``per_file``: the same, per input file and in input order, with every record
+      found counted once (:mod:`cleaner.batch.accounting`: ``read == written + skipped +
+      failed + already_done`` for each file); written by ``--stats FILE``.
+    """
+
+    output: str = ""
+    errors_path: str | None = None
+    files: int = 0
+    read: int = 0
+    already_done: int = 0
+    written: int = 0
+    empty: int = 0
+    failed: int = 0
+    read_failures: int = 0
+    skipped: int = 0
+    earlier_errors: int = 0
+    skipped_by_reason: Counter[str] = field(default_factory=Counter)
+    failed_by_stage: Counter[str] = field(default_factory=Counter)
+    removed: ReasonCounter = field(default_factory=ReasonCounter)
+    bytes: int = 0
+    seconds: float = 0.0
+    interrupted: bool = False
+    nothing_to_do: bool = False
+    per_file: list[FileCounts] = field(default_factory=list)
+    unfiled: FileCounts = field(default_factory=lambda: FileCounts("(no file)"))
+
+    @property
+    def errors(self) -> int:
+        """Lines in the errors file: this run's failures plus those of the run resumed."""
+        return self.failed + self.read_failures + self.earlier_errors
+
+    @property
+    def exit_code(self) -> int:
+        """0 when everything was cleaned, 1 when something failed, 130 when interrupted."""
+        if self.interrupted:
+            return 130
+        return 1 if self.errors else 0
+
+    @property
+    def mb_per_s(self) -> float:
+        """Content cleaned per second, in MB (10^6 bytes)."""
+        return self.bytes / 1e6 / self.seconds if self.seconds > 0 else 0.0
+
+    def format(self) -> str:
+        """Render the summary printed on stderr at the end of a batch."""
+        if self.nothing_to_do:
+            return f"cleaner: {self.output} is complete; nothing to resume (rerun without --resume to redo it)"
+        lines = [
+            f"cleaner: {self.files} files, {self.read} documents read: {self.written} written "
+            f"({self.empty} empty), {self.failed} failed"
+            + (f", {self.already_done} already done by the earlier run" if self.already_done else "")
+            + f"; {self.read_failures} unreadable, {self.skipped} skipped"
+            + f"; {self.bytes / 1e6:.2f} MB in {self.seconds:.1f} s ({self.mb_per_s:.2f} MB/s)"
+        ]
+        if self.per_file:
+            total = accounting.totals(self.per_file)
+            lines.append(
+                f"  accounting: {total.read} records read = {total.written} written + "
+                f"{sum(total.skipped.values())} skipped + {sum(total.failed.values())} failed"
+                + (f" + {total.already_done} already done" if total.already_done else "")
+            )
+            lines.extend(accounting.summary_lines(self.per_file))
+        if self.skipped_by_reason:
+            lines.append("  skipped: " + accounting.format_counts(self.skipped_by_reason))
+        if self.removed.by_family:
+            lines.append("  removed blocks by family: " + accounting.format_counts(self.removed.by_family))
+        if self.errors:
+            stages = accounting.format_counts(self.failed_by_stage) or "from the earlier run"
+            lines.append(f"  errors ({stages}) listed in {self.errors_path}")
+        if self.interrupted:
+            lines.append(
+                f"  interrupted: finished records are safe in {self.output}.partial; "
+                "rerun the same command with --resume to finish"
+            )
+        return "\n".join(lines)
+
+
+def write_stats(path: str | Path, summary: Summary) -> None:
+    """Write the ``--stats`` JSON of a batch (:func:`cleaner.batch.accounting.stats_document`)."""
+    files = summary.per_file + ([summary.unfiled] if summary.unfiled.read else [])
+    document = accounting.stats_document(
+        files,
+        output=summary.output,
+        errors=summary.errors_path,
+        complete=not summary.interrupted,
+        nothing_to_do=summary.nothing_to_do,
+        seconds=round(summary.seconds, 3),
+        removed_blocks_by_family=dict(sorted(summary.removed.by_family.items())),
+    )
+    try:
+        accounting.write_stats(path, document)
+    except OSError as exc:
+        raise CleanerError(f"cannot write the stats file {path} ({exc}); fix the path and rerun with --resume") from exc

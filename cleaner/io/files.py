@@ -1,0 +1,168 @@
+"""One input file (or stdin) -> its items: sniff the format, open any gzip layer, hand it to its reader.
+
+Formats: HTML (``.html .htm .xhtml``), text (``.txt``), WARC (``.warc``), WET (``.wet``,
+``.warc.wet``), JSONL (``.jsonl``), each optionally gzipped (``.gz``); anything else is
+sniffed from its first bytes (:mod:`cleaner.io.sniff`). :func:`read_file` never raises for
+bad content: every problem becomes a :class:`~cleaner.io.items.ReadFailure` and reading
+goes on with the next record where the format allows it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import sys
+import zlib
+from collections.abc import Iterator
+from typing import IO, Any, BinaryIO, cast
+
+from cleaner.config import Config
+from cleaner.io.decode import decode_text
+from cleaner.io.discover import InputFile
+from cleaner.io.items import ReadFailure, ReadItem, error_type, gzip_failure
+from cleaner.io.jsonl import read_jsonl
+from cleaner.io.naming import hash_id
+from cleaner.io.sniff import GZIP_MAGIC, HEAD_BYTES, format_from_name, gunzip_head, looks_binary, sniff_format
+from cleaner.io.warc import read_warc
+from cleaner.model import Document
+
+__all__ = ["read_file"]
+
+# Bytes read at a time from a (possibly gzipped) HTML or text file, so a truncated gzip
+# stream can say how far it got; 1 MB keeps the number of reads small.
+_CHUNK = 1 << 20
+
+
+def read_file(inp: InputFile, config: Config) -> Iterator[ReadItem]:
+    """Read one input into Documents, Skipped records and ReadFailures. Never raises for bad content.
+
+    JSONL goes on with the next line after a broken one; a WARC goes on after a bad record
+    and stops with one ReadFailure (naming the offset) when the stream itself is broken.
+    """
+    try:
+        yield from _read(inp, config)
+    except BaseException as exc:
+        # FastWARC reports some stream errors as a Rust panic, which is a BaseException.
+        if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
+            raise
+        yield ReadFailure(inp.relpath, "read", error_type(exc), f"cannot read {inp.relpath}: {exc}")
+
+
+def _read(inp: InputFile, config: Config) -> Iterator[ReadItem]:
+    stdin = str(inp.path) == "-"
+    raw: BinaryIO
+    if stdin:
+        stdin_buffer = sys.stdin.buffer
+        head = stdin_buffer.read(HEAD_BYTES)
+        # Buffered for readline (JSONL); FastWARC reads it in large blocks either way.
+        raw = cast(BinaryIO, io.BufferedReader(_HeadStream(head, stdin_buffer), _CHUNK))
+    else:
+        raw = open(inp.path, "rb")  # noqa: SIM115 - closed in the finally below, after streaming
+        head = raw.read(HEAD_BYTES)
+        raw.seek(0)
+    try:
+        if not head:
+            # An empty file is a broken input (a failed download, a truncated copy), not a
+            # deliberate skip: it is named in the errors file like any other.
+            yield ReadFailure(inp.relpath, "read", "EmptyFile", "the file is empty (0 bytes): nothing to clean")
+            return
+        gzipped = head.startswith(GZIP_MAGIC)
+        inner_head = gunzip_head(head) if gzipped else head
+        name = "-" if stdin else inp.path.name
+        fmt = sniff_format(inner_head, name)
+        if fmt in ("warc", "wet"):
+            yield from read_warc(raw, inp, config, gzipped)
+            return
+        stream = cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb")) if gzipped else raw
+        if fmt == "jsonl":
+            yield from read_jsonl(stream, inp, config)
+            return
+        if format_from_name(name) is None and looks_binary(inner_head):
+            yield ReadFailure(
+                inp.relpath,
+                "read",
+                "BinaryFile",
+                "binary file of unknown format; give pages as .html, .txt, .warc(.gz), .wet or .jsonl",
+            )
+            return
+        yield from _read_single(stream, fmt, inp, config)
+    finally:
+        if not stdin:
+            raw.close()
+
+
+def _read_single(stream: IO[bytes], fmt: str, inp: InputFile, config: Config) -> Iterator[ReadItem]:
+    """One HTML or text file: one Document, cut to Config.max_bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while size <= config.max_bytes:
+            chunk = stream.read(min(_CHUNK, config.max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except (EOFError, OSError, zlib.error) as exc:
+        yield ReadFailure(inp.relpath, "read", error_type(exc), gzip_failure(exc, f"after {size} bytes"))
+        return
+    data = b"".join(chunks)
+    metadata: dict[str, Any] = {}
+    if len(data) > config.max_bytes:
+        data = data[: config.max_bytes]
+        metadata["truncated"] = True
+    source = inp.relpath
+    if fmt == "html":
+        content: bytes | str = data
+        input_type = "html"
+    else:
+        content = decode_text(data)
+        input_type = "text"
+    yield Document(
+        id=hash_id(source),
+        source=source,
+        input_type=input_type,  # type: ignore[arg-type]  # "html" | "text", checked above
+        content=content,
+        site=inp.site,
+        metadata=metadata,
+    )
+
+
+class _HeadStream(io.RawIOBase):
+    """Bytes already read (the sniffed head) followed by the rest of a non-seekable stream.
+
+    It claims to be seekable and supports only the no-op seeks FastWARC makes to learn its
+    position, so stdin can be streamed into FastWARC (which refuses unseekable streams).
+    """
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        super().__init__()
+        self._head = head
+        self._rest = rest
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if (whence == io.SEEK_SET and offset == self._pos) or (whence == io.SEEK_CUR and offset == 0):
+            return self._pos
+        raise io.UnsupportedOperation("stdin cannot seek")
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        if self._head:
+            n = min(len(view), len(self._head))
+            view[:n] = self._head[:n]
+            self._head = self._head[n:]
+        else:
+            data = self._rest.read(len(view))
+            n = len(data)
+            view[:n] = data
+        self._pos += n
+        return n
