@@ -4,7 +4,8 @@ The batch runs as ``cleaner clean`` in a child process of its own session, with 
 sleep per document (so a run lasts a few seconds and the kills land mid-run) and short
 chunks and checkpoints (so a kill can land between any two of them). After several kills
 at random moments, each followed by ``--resume``, a last ``--resume`` finishes the run,
-and its output must hold exactly the records of an uninterrupted run, none twice.
+and its output must hold exactly the records of an uninterrupted run, none twice. It takes
+about 20 s, so it is marked slow (`make test-slow`); test_run.py resumes after a kill in CI.
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ def cleaner_command(corpus: Path, out: Path, *extra: str) -> list[str]:
     return [sys.executable, "-c", script, "clean", str(corpus), "-o", str(out), "-j", "2", "--no-progress", *extra]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["out.jsonl", "out.jsonl.gz"])
 def test_killed_at_random_points_and_resumed_gives_the_uninterrupted_records(tmp_path: Path, name: str) -> None:
     corpus = tmp_path / "corpus"

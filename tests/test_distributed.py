@@ -1,7 +1,10 @@
-"""The Ray executor (cleaner.batch.ray) against the local one, on a local Ray instance.
+"""The Ray executor (cleaner.batch.ray) against the local one.
 
-The row helpers (cleaner.io.document_from_row, cleaner.batch.outcome.clean_item) are tested without Ray; the engine tests start one local Ray instance
-with 2 CPUs for the module (they are skipped when Ray is not installed: `cleaner[ray]`).
+The row helpers (cleaner.io.document_from_row, cleaner.batch.outcome.clean_item) and the
+Ray executor's row protocol (read rows -> result rows -> the shared sink) are tested
+without Ray, against the local output. The engine tests start one local Ray instance with
+2 CPUs for the module (they are skipped when Ray is not installed: `cleaner[ray]`) and are
+marked slow: `make test-slow` runs them.
 """
 
 from __future__ import annotations
@@ -22,8 +25,11 @@ from cleaner.batch import ray as ray_engine
 from cleaner.batch import ray_datasets
 from cleaner.batch.local import run_batch
 from cleaner.batch.outcome import RESULT_COLUMNS, clean_item
-from cleaner.batch.site_stats import collect
-from cleaner.batch.stream import input_files
+from cleaner.batch.sink import Sink
+from cleaner.batch.site_stats import collect, prepare
+from cleaner.batch.stream import entries, input_files
+from cleaner.batch.summary import Summary
+from cleaner.batch.target import Target
 from cleaner.config import Config
 from cleaner.corpus.revise import REASON
 from cleaner.io import InputFile, ReadFailure, Skipped, document_from_row, read_file
@@ -142,16 +148,7 @@ def test_any_row_gives_one_well_formed_result_row(row: dict[str, Any]) -> None:
         assert out["record"] is None
 
 
-# --------------------------------------------------------------------------- the engine, on a local Ray
-
-ray = pytest.importorskip("ray", reason="the ray extra is not installed")
-
-
-@pytest.fixture(scope="module")
-def local_ray() -> Any:
-    ray.init(num_cpus=2, include_dashboard=False, logging_level="ERROR")
-    yield ray
-    ray.shutdown()
+# --------------------------------------------------------------------------- the engine's rows, without Ray
 
 
 def broken_corpus(root: Path) -> Path:
@@ -164,6 +161,40 @@ def broken_corpus(root: Path) -> Path:
     return corpus
 
 
+def test_the_ray_executors_rows_give_the_local_output_without_ray(tmp_path: Path) -> None:
+    """Every entry through the Ray executor's row protocol into the shared sink: the local output, byte for byte."""
+    corpus = broken_corpus(tmp_path)
+    local = run_batch([corpus], tmp_path / "local.jsonl", config=Config(explain=True), jobs=1, report=False)
+    files = input_files([corpus])
+    config = prepare([corpus], files, Config(explain=True), 1)  # pass 1, as the executors run it
+    target = Target.resolve(tmp_path / "rows.jsonl", None, None)
+    summary = Summary(files=len(files))
+    writer, errors = target.open_writer(), target.open_errors()
+    sink = Sink(writer, errors, summary)
+    for entry in entries(files, config):
+        ray_engine.take_row(sink, ray_engine.result_row(ray_engine.row_entry(ray_engine.entry_row(entry)), config))
+    target.finish(writer, errors)
+    assert local.written >= 20 and local.read_failures >= 2 and local.skipped >= 10  # the input is what we think
+    assert (tmp_path / "rows.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
+    assert (tmp_path / "rows.errors.jsonl").read_bytes() == (tmp_path / "local.errors.jsonl").read_bytes()
+    for name in ("read", "written", "empty", "failed", "read_failures", "skipped", "bytes"):
+        assert getattr(summary, name) == getattr(local, name), name
+    assert [f.to_dict() for f in summary.per_file] == [f.to_dict() for f in local.per_file]
+
+
+# --------------------------------------------------------------------------- the engine, on a local Ray
+
+ray = pytest.importorskip("ray", reason="the ray extra is not installed")
+
+
+@pytest.fixture(scope="module")
+def local_ray() -> Any:
+    ray.init(num_cpus=2, include_dashboard=False, logging_level="ERROR")
+    yield ray
+    ray.shutdown()
+
+
+@pytest.mark.slow
 def test_engine_writes_the_local_runners_output_byte_for_byte(tmp_path: Path, local_ray: Any) -> None:
     corpus = broken_corpus(tmp_path)
     config = Config(explain=True)
@@ -181,6 +212,7 @@ def test_engine_writes_the_local_runners_output_byte_for_byte(tmp_path: Path, lo
     assert not (tmp_path / "ray.jsonl.partial").exists()
 
 
+@pytest.mark.slow
 def test_engine_gives_the_local_summary_and_per_file_stats(tmp_path: Path, local_ray: Any) -> None:
     corpus = broken_corpus(tmp_path)
     stats = {}
@@ -204,6 +236,7 @@ def test_engine_gives_the_local_summary_and_per_file_stats(tmp_path: Path, local
     assert gzip.decompress((tmp_path / "ray.jsonl.gz").read_bytes()) == local_lines
 
 
+@pytest.mark.slow
 def test_site_statistics_by_ray_map_reduce_equal_the_local_pass(tmp_path: Path, local_ray: Any) -> None:
     site = tmp_path / "site"
     site.mkdir()
@@ -225,6 +258,7 @@ def test_site_statistics_by_ray_map_reduce_equal_the_local_pass(tmp_path: Path, 
     assert (tmp_path / "ray.jsonl").read_text(encoding="utf-8") == local_text
 
 
+@pytest.mark.slow
 def test_clean_dataset_gives_the_records_of_the_same_jsonl_file(tmp_path: Path, local_ray: Any) -> None:
     source = SAMPLES / "pages.jsonl"
     lines = source.read_text(encoding="utf-8").splitlines()
@@ -238,6 +272,7 @@ def test_clean_dataset_gives_the_records_of_the_same_jsonl_file(tmp_path: Path, 
     assert all(r["status"] == "ok" for r in results)
 
 
+@pytest.mark.slow
 def test_cli_engine_ray(tmp_path: Path, local_ray: Any) -> None:
     from cleaner.cli import cli
 

@@ -59,7 +59,17 @@ if TYPE_CHECKING:
     import pyarrow as pa
     from ray.data import Dataset
 
-__all__ = ["batch_documents", "clean_files", "ray_session", "read_dataset", "run_ray"]
+__all__ = [
+    "batch_documents",
+    "clean_files",
+    "entry_row",
+    "ray_session",
+    "read_dataset",
+    "result_row",
+    "row_entry",
+    "run_ray",
+    "take_row",
+]
 
 # Read tasks reserve no CPU: reading (FastWARC, gzip) runs at hundreds of MB/s, 50 to 100
 # times the speed of cleaning, and a reader that held a CPU slot while blocked by
@@ -90,7 +100,7 @@ def _read_schema() -> pa.Schema:
     )
 
 
-def _entry_row(entry: Entry) -> dict[str, Any]:
+def entry_row(entry: Entry) -> dict[str, Any]:
     """One entry of the stream as a row of the read stage."""
     row: dict[str, Any] = dict.fromkeys(("kind", "source", "doc", "stage", "type", "message"))
     if isinstance(entry, FileStart):
@@ -104,7 +114,8 @@ def _entry_row(entry: Entry) -> dict[str, Any]:
     return row
 
 
-def _row_entry(row: Mapping[str, Any]) -> Entry:
+def row_entry(row: Mapping[str, Any]) -> Entry:
+    """The entry a row of the read stage stands for (the inverse of :func:`entry_row`)."""
     kind = row["kind"]
     if kind == "file":
         return FileStart(row["source"])
@@ -115,7 +126,7 @@ def _row_entry(row: Mapping[str, Any]) -> Entry:
     return ReadFailure(row["source"], row["stage"], row["type"], row["message"])
 
 
-def _result_row(entry: Entry, config: Config) -> dict[str, Any]:
+def result_row(entry: Entry, config: Config) -> dict[str, Any]:
     """Clean one entry into a result row (:data:`RESULT_COLUMNS`); a file start is a row of status ``file``."""
     if isinstance(entry, FileStart):
         return dict.fromkeys(RESULT_COLUMNS) | {"source": entry.file, "status": FILE_STATUS, "reasons": [], "size": 0}
@@ -123,7 +134,7 @@ def _result_row(entry: Entry, config: Config) -> dict[str, Any]:
     return clean_item(entry, config)
 
 
-def _take_row(sink: Sink, row: Mapping[str, Any]) -> None:
+def take_row(sink: Sink, row: Mapping[str, Any]) -> None:
     """Hand one result row to the sink, as the local executor hands it the entry and its outcome."""
     status = row["status"]
     if status == FILE_STATUS:
@@ -152,7 +163,7 @@ def _read_files(batch: pa.Table, config: Config) -> Iterator[pa.Table]:
         inp = InputFile(Path(file["path"]), file["relpath"], file["site"])
         rows: list[dict[str, Any]] = []
         for entry in entries([inp], config):
-            rows.append(_entry_row(entry))
+            rows.append(entry_row(entry))
             if len(rows) >= DOCS_PER_TASK:
                 yield pa.Table.from_pylist(rows, schema=schema)
                 rows = []
@@ -165,13 +176,13 @@ def _clean_entries(batch: pa.Table, config: Config, stats: list[Any] | None) -> 
     import pyarrow as pa
 
     config = worker_config(config, stats)
-    rows = [_result_row(_row_entry(row), config) for row in batch.to_pylist()]
+    rows = [result_row(row_entry(row), config) for row in batch.to_pylist()]
     return pa.Table.from_pylist(rows, schema=result_schema())
 
 
 def batch_documents(batch: pa.Table, config: Config) -> Iterator[Document]:
     """The Documents of a batch of the read stage (what pass 1 summarises)."""
-    return (entry for entry in map(_row_entry, batch.to_pylist()) if isinstance(entry, Document))
+    return (entry for entry in map(row_entry, batch.to_pylist()) if isinstance(entry, Document))
 
 
 # --------------------------------------------------------------------------- datasets
@@ -294,7 +305,7 @@ def run_ray(
             for batch in results.iter_batches(batch_size=None, batch_format="pyarrow"):
                 rows = cast(Any, batch).to_pylist()
                 for row in rows:
-                    _take_row(sink, row)
+                    take_row(sink, row)
                 writer.flush()  # records reach the file as they come: nothing piles up here
                 if bar is not None:
                     bar.update(sum(1 for r in rows if r["status"] not in ("skipped", FILE_STATUS)))
