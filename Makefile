@@ -21,6 +21,8 @@ run: install
 test: install
 	$(PY) -m pytest -q
 
+# The tests `make test` (CI) leaves out for time, marked `slow`: the Ray executor on a local
+# Ray instance, and a run killed at random points and resumed (about 90 s together).
 test-slow: install
 	$(PY) -m pytest -q -m slow
 

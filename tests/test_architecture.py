@@ -20,8 +20,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "cleaner"
 MAX_LINES = 500
-# Third-party modules that are extras (or only needed by one command), imported where used.
-OPTIONAL = frozenset({"ray", "pyarrow", "lightgbm"})
+# Modules that may be missing, imported where used: the extras, and the POSIX-only `resource`.
+OPTIONAL = frozenset({"ray", "pyarrow", "lightgbm", "resource"})
 # The flow, bottom to top: a module of a layer imports only from its own layer and those below.
 LAYERS = (
     ("cleaner.version", "cleaner.errors", "cleaner.model", "cleaner.config"),
