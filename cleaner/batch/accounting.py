@@ -1,6 +1,6 @@
 """Per-file accounting of a batch: every record found is counted once, and the counts add up.
 
-For each input file the runner counts, in :class:`FileCounts`:
+For each input file the batch counts, in :class:`FileCounts` (kept by :class:`cleaner.batch.sink.Sink`):
 
 - ``read``: records the reader found in the file: documents, records it skipped on
   purpose, and records (or the whole file) it could not read;

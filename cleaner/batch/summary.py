@@ -43,7 +43,7 @@ class Summary:
     """What a batch did; every input is counted once.
 
     - ``files``: input files discovered.
-    - ``read``: documents the readers yielded and the runner handled, including those
+    - ``read``: documents the readers yielded and the batch handled, including those
       an earlier run had finished (``already_done``). Always
       ``read == already_done + written + failed``.
     - ``written``: records written to the output, status ``ok`` or ``empty``.

@@ -1,6 +1,6 @@
 """What ``cleaner report`` shows, and where it comes from: documents, their blocks, the corpus counts.
 
-The page (:mod:`cleaner.explain.report`) (inline CSS, JavaScript and SVG; nothing fetched from the network) has:
+The page (:mod:`cleaner.explain.report`: inline CSS, JavaScript and SVG, nothing fetched) has:
 
 - for the corpus, the removed characters by reason family and by site as bar charts,
   and a table of the totals;
