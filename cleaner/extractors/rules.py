@@ -25,7 +25,6 @@ import tomllib
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 from importlib import resources
 from itertools import accumulate, repeat
@@ -33,6 +32,7 @@ from typing import Any
 
 from cleaner.config import Config
 from cleaner.extractors.base import Page
+from cleaner.meta.date import calendar_date
 from cleaner.model import Block, Decision
 from cleaner.page.features import LineFeatures, LineViews, block_features, line_views
 from cleaner.page.language import UNSEGMENTED, identify, stopwords
@@ -148,11 +148,6 @@ _DATE_PREFIX = re.compile(
 DATE_LINE_MAX_WORDS = 14
 # A byline names one to a few people: "By Jane Doe and John Roe" is at most ~8 words.
 BYLINE_MAX_WORDS = 10
-_MONTH_NUMBERS = {
-    "jan": 1, "ene": 1, "feb": 2, "fév": 2, "fev": 2, "mar": 3, "mär": 3, "apr": 4, "avr": 4, "abr": 4, "may": 5,
-    "mai": 5, "jun": 6, "jui": 6, "jul": 7, "aug": 8, "aoû": 8, "aou": 8, "ago": 8, "sep": 9, "oct": 10, "okt": 10,
-    "nov": 11, "dec": 12, "dez": 12, "déc": 12, "dic": 12,
-}  # fmt: skip
 _TRUNCATED = re.compile(r"\w(?:\.\.\.|…)$")
 
 
@@ -372,21 +367,13 @@ def parse_date(text: str) -> str | None:
     if not m:
         return None
     g = m.groupdict()
-    try:
-        if g["y1"] or g["y2"]:
-            day = int(g["d1"] or g["d2"])
-            month_name = (g["m1"] or g["m2"]).lower()[:3]
-            month = _MONTH_NUMBERS.get(month_name, 0)
-            if month_name == "jui":  # juin / juillet
-                month = 6 if (g["m1"] or g["m2"]).lower().startswith("juin") else 7
-            year = int(g["y1"] or g["y2"])
-        elif g["y3"]:
-            year, month, day = int(g["y3"]), int(g["mo3"]), int(g["d3"])
-        else:
-            year, month, day = int(g["y4"]), int(g["mo4"]), int(g["d4"])
-        return date(year, month, day).isoformat()
-    except (ValueError, TypeError):
-        return None
+    if g["y1"] or g["y2"]:
+        found = calendar_date(g["y1"] or g["y2"], g["m1"] or g["m2"], g["d1"] or g["d2"])
+    elif g["y3"]:
+        found = calendar_date(g["y3"], g["mo3"], g["d3"])
+    else:
+        found = calendar_date(g["y4"], g["mo4"], g["d4"])
+    return found.isoformat() if found is not None else None
 
 
 def _is_byline(text: str, f: LineFeatures) -> str | None:

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from cleaner.meta.author import find_author
-from cleaner.meta.date import find_date, htmldate_date, iso_date
+from cleaner.meta.date import find_date, iso_date
 from cleaner.meta.page import ARTICLE_TYPES, PageMeta, clean_space
 from cleaner.meta.title import find_title, site_names
 
@@ -59,11 +59,6 @@ def host_of(url: str | None) -> str | None:
     if not host:
         return None
     return host[4:] if host.startswith("www.") else host
-
-
-def publication_date(tree: Any, url: str | None) -> str | None:
-    """The publication date htmldate finds in ``tree`` (kept for callers of the old name)."""
-    return htmldate_date(tree, url)
 
 
 def declared_language(tree: Any) -> str | None:
@@ -217,4 +212,4 @@ def html_metadata(tree: Any, url: str | None) -> tuple[dict[str, Any], dict[str,
     return fields, sources
 
 
-__all__ = ["HTML_FIELDS", "html_metadata", "host_of", "iso_date", "publication_date", "declared_language"]
+__all__ = ["HTML_FIELDS", "html_metadata", "host_of", "iso_date", "declared_language"]
