@@ -38,16 +38,8 @@ from typing import Any
 from bench import textdumps, write_section
 from cleaner.config import Config
 from cleaner.corpus.sitestats import SiteStats, document_keys, revise
-from cleaner.learning.evaluate import (
-    GoldPage,
-    PageScore,
-    aggregate,
-    fmt,
-    format_table,
-    load_devdata,
-    read_html,
-    score_page,
-)
+from cleaner.learning.devdata import GoldPage, load_devdata, read_html
+from cleaner.learning.scoring import PageScore, aggregate, fmt, format_table, score_page
 from cleaner.meta.html import host_of
 from cleaner.model import Block, Decision, Document, rebuild_text
 

@@ -43,6 +43,7 @@ from cleaner.extractors.trees import (
     line_context,
     stage2_matrix,
 )
+from cleaner.learning.devdata import GoldPage, load_devdata, read_html
 from cleaner.learning.labels import UNKNOWN, labels_from_gold, labels_from_snippets
 from cleaner.model import Block, Decision, Document
 from cleaner.page.matrix import feature_names
@@ -154,9 +155,8 @@ def examples_for(
     return PageExamples(key, site, dataset, features, labels, weights, texts, lang, groups, votes)
 
 
-def _devdata_examples(args: tuple[str, Any, bool]) -> PageExamples | None:
-    from cleaner.learning.evaluate import read_html
-
+def _devdata_examples(args: tuple[str, GoldPage, bool]) -> PageExamples | None:
+    """The examples of one gold page (read from devdata under the root), or None when it fails to parse."""
     root, page, with_votes = args
     page = read_html(root, page)
     try:
@@ -201,7 +201,8 @@ def text_examples_for(
     return PageExamples(key, site, dataset, features, labels, weights, texts, page.language, groups)
 
 
-def _dump_examples(args: tuple[list[str], Any]) -> list[PageExamples]:
+def _dump_examples(args: tuple[list[str], GoldPage]) -> list[PageExamples]:
+    """The line examples of one gold page: one per dumps folder that has a dump of it."""
     dumps, page = args
     found = []
     for folder in dumps:
@@ -230,8 +231,6 @@ def dump_examples(
     A dumps folder mirrors the data: ``<dumps>/<dataset>/<id>.txt`` (as ``bench.textdumps``
     writes them); with several folders (several converters) a page gives one example each.
     """
-    from cleaner.learning.evaluate import load_devdata
-
     pages = list(load_devdata(root, datasets, with_html=False))
     tasks = [([str(d) for d in dumps], p) for p in pages]
     if jobs > 1:
@@ -250,8 +249,6 @@ def devdata_examples(
     with_votes: bool = False,
 ) -> list[PageExamples]:
     """Examples for every devdata page under ``root`` (pages that fail to parse are left out)."""
-    from cleaner.learning.evaluate import load_devdata
-
     pages = list(load_devdata(root, datasets, limit, with_html=False))
     tasks = [(str(root), p, with_votes) for p in pages]
     if jobs > 1:
