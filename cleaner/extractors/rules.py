@@ -438,8 +438,8 @@ def _classify_text(
         return LineClass("short", "boilerplate.short", _evidence(f))
     density = f.stopword_density
     dens_ok = density >= GOOD_MIN_STOPWORDS or not stops_known or f.cjk
-    # the truncation regex is anchored at the line end: it needs an ellipsis (or a line break) there
-    truncated = (f.ellipsis or text[-1:] == "\n") and _TRUNCATED.search(text) is not None
+    # the truncation regex is anchored at the line end: it needs an ellipsis there
+    truncated = f.ellipsis and _TRUNCATED.search(text) is not None
     if words >= GOOD_MIN_WORDS and dens_ok and (f.terminal or words >= GOOD_LONG_WORDS) and not truncated:
         return LineClass("good", "content.article", _evidence(f))
     near_dens = density >= NEAR_MIN_STOPWORDS or not stops_known or f.cjk
@@ -455,17 +455,13 @@ def _evidence(f: LineFeatures) -> str:
 def classify(
     blocks: Sequence[Block], feats: Sequence[LineFeatures], stops_known: bool, views: LineViews | None = None
 ) -> list[LineClass]:
-    """First pass: a :class:`LineClass` for every line, on its own."""
+    """First pass: a :class:`LineClass` for every line, on its own.
+
+    The page-wide views have one entry per block: a block's text never holds a line break.
+    """
     book = phrase_book()
     if views is None:
         views = line_views([b.text for b in blocks])
-    if len(views.lower) != len(blocks):
-        # a block holds a line break, so the page-wide views do not line up with the blocks:
-        # classify each line on its own, as given
-        return [
-            classify_line(b, f, book, stops_known, views.lower[i], views.tokens[i])
-            for i, (b, f) in enumerate(zip(blocks, feats, strict=True))
-        ]
     # the gate strings of every pattern family, searched once over the lines short enough
     # for the patterns (long paragraphs hold most of a page's characters)
     short = [i for i, f in enumerate(feats) if f.words <= MAX_WORDS_PATTERN]

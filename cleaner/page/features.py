@@ -181,15 +181,14 @@ def _measure_blocks(
     Gives the same values as :func:`line_features` on each block: every measure is taken
     either with one call over the whole page (digits, separators, capitals, currency and
     URL hints, mapped back to lines by their offsets) or with one list comprehension per
-    measure, which keeps the per-line Python work to a few C calls.
+    measure, which keeps the per-line Python work to a few C calls. The page is the blocks
+    joined by newlines: a block's text never holds a line break (see
+    :class:`cleaner.model.Block`), so each line of the page is one block.
     """
     texts = [b.text for b in blocks]
     if not texts:
         return []
     page = "\n".join(texts)
-    if page.count("\n") != len(texts) - 1:
-        # a block spans several lines: measure line by line (page-wide passes would misalign)
-        return _block_features_by_line(texts, stops, views)
     if views is None:
         views = line_views(texts)
     n = len(texts)
@@ -249,15 +248,3 @@ def _measure_blocks(
 def _lines_of(matches: Iterable[re.Match[str]], starts: list[int]) -> set[int]:
     """The indexes of the lines (starting at the offsets ``starts``) that hold a match."""
     return {bisect_right(starts, m.start()) - 1 for m in matches}
-
-
-def _block_features_by_line(texts: list[str], stops: frozenset[str], views: LineViews | None) -> list[LineFeatures]:
-    """The former page-wide pass, kept for blocks that contain line breaks."""
-    if views is None:
-        views = line_views(texts)
-    marked = _CAP_WORD.sub("\x01", "\n".join(texts)).split("\n")
-    last = max(1, len(texts) - 1)
-    return [
-        line_features(t, stops, i / last if len(texts) > 1 else 0.0, views.tokens[i], marked[i].count("\x01"))
-        for i, t in enumerate(texts)
-    ]

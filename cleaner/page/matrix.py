@@ -361,7 +361,7 @@ def text_base(blocks: Sequence[Block], stops: frozenset[str]) -> np.ndarray:
     kw = np.zeros((n, len(KEYWORDS)))
     # Keywords are looked for in the first 200 characters: boilerplate says what it is up
     # front, and long prose would only add chance matches.
-    heads = [t[:200].replace("\n", " ").lower() for t in texts]
+    heads = [t[:200].lower() for t in texts]
     starts = np.cumsum([0] + [len(h) + 1 for h in heads[:-1]])
     joined = "\n".join(heads)
     for k, find in enumerate(_KEYWORD_FINDERS):
