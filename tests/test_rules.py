@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from cleaner.config import Config
-from cleaner.extractors.base import Page
 from cleaner.extractors.rules import (
     FAMILY_ORDER,
     RulesExtractor,
@@ -16,6 +15,7 @@ from cleaner.extractors.rules import (
     text_metadata,
 )
 from cleaner.model import REASONS, Block, Document
+from cleaner.page import Page
 from cleaner.page.features import line_features
 from cleaner.page.language import stopwords
 
@@ -162,7 +162,7 @@ def test_context_pass_keeps_subheading_and_unpunctuated_quote() -> None:
     assert ds[0].reason == "meta.title"
     assert ds[2].reason == "content.heading"
     assert text_metadata(blocks, ds)["title"] == lines[0]
-    assert page.language == "en"
+    assert page.identified_language == "en"
 
 
 def test_context_pass_drops_teaser_run_after_article() -> None:

@@ -31,11 +31,10 @@ from itertools import accumulate, repeat
 from typing import Any
 
 from cleaner.config import Config
-from cleaner.extractors.base import Page
 from cleaner.meta.date import calendar_date
 from cleaner.model import Block, Decision
-from cleaner.page.features import LineFeatures, LineViews, block_features, line_views
-from cleaner.page.language import UNSEGMENTED, identify, stopwords
+from cleaner.page import Page
+from cleaner.page.features import LineFeatures, LineViews
 
 NAME = "rules"
 
@@ -453,15 +452,13 @@ def _evidence(f: LineFeatures) -> str:
 
 
 def classify(
-    blocks: Sequence[Block], feats: Sequence[LineFeatures], stops_known: bool, views: LineViews | None = None
+    blocks: Sequence[Block], feats: Sequence[LineFeatures], stops_known: bool, views: LineViews
 ) -> list[LineClass]:
     """First pass: a :class:`LineClass` for every line, on its own.
 
     The page-wide views have one entry per block: a block's text never holds a line break.
     """
     book = phrase_book()
-    if views is None:
-        views = line_views([b.text for b in blocks])
     # the gate strings of every pattern family, searched once over the lines short enough
     # for the patterns (long paragraphs hold most of a page's characters)
     short = [i for i, f in enumerate(feats) if f.words <= MAX_WORDS_PATTERN]
@@ -649,19 +646,18 @@ class RulesExtractor:
     """Heuristic extractor for text dumps: phrase rules by family, then a context pass."""
 
     name = NAME
+    # The stopword counts are those of the page's language (see cleaner.page.facts.Page).
+    uses_page_language = True
 
     def decide(self, page: Page, config: Config) -> list[Decision]:
-        """One Decision per block of ``page``; identifies the language when it is unknown."""
+        """One Decision per block of ``page``, from the line features of the page's language."""
         blocks = page.blocks
         if not blocks:
             return []
-        if page.language is None:
-            page.language = config.language or identify("\n".join(b.text for b in blocks[:400]))
-        lang = page.language
-        stops = stopwords(lang) if lang not in UNSEGMENTED else frozenset()
-        views = line_views([b.text for b in blocks])
-        feats = block_features(blocks, stops, views)
-        classes = classify(blocks, feats, bool(stops), views)
+        language = page.language(config)
+        feats = page.line_features(language)
+        views = page.views
+        classes = classify(blocks, feats, bool(page.stopwords(language)), views)
         verdicts = revise(blocks, feats, classes)
         title, first = find_title(blocks, feats, classes, verdicts)
         if title is not None:
