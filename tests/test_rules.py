@@ -9,7 +9,7 @@ from cleaner.extractors.rules import (
     FAMILY_ORDER,
     RulesExtractor,
     classify_line,
-    normalise,
+    normalise_line,
     parse_date,
     phrase_book,
     text_metadata,
@@ -125,10 +125,10 @@ def test_dates_parse_to_iso() -> None:
     assert parse_date("no date here") is None
 
 
-def test_normalise_strips_symbols_and_counters() -> None:
-    assert normalise("» Related posts:") == "related posts"
-    assert normalise("Comments (12)") == "comments"
-    assert normalise("  Share\xa0 this  ") == "share this"
+def test_normalise_line_strips_symbols_and_counters() -> None:
+    assert normalise_line("» Related posts:") == "related posts"
+    assert normalise_line("Comments (12)") == "comments"
+    assert normalise_line("  Share\xa0 this  ") == "share this"
 
 
 def _page(lines: list[str]) -> tuple[list[Block], Page]:
