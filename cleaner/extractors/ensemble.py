@@ -54,6 +54,7 @@ def fit_weights(matrix: np.ndarray, labels: np.ndarray, sample_weight: np.ndarra
     Deterministic and dependency-free: a 5-column logistic regression needs no library.
     """
     w = np.zeros(matrix.shape[1])
+    # A light L2 penalty keeps the weights finite when a member's vote separates the labels.
     ridge = 0.01 * np.eye(matrix.shape[1])
     for _ in range(iterations):
         p = combine(matrix, w)

@@ -89,7 +89,7 @@ def drop_reason(row: np.ndarray) -> tuple[str, str]:
 
 def drop_reasons(features: np.ndarray) -> list[tuple[str, str]]:
     """:func:`drop_reason` of every row of ``features``, the evidence columns read at once."""
-    evidence = features[:, _EVIDENCE_COLUMNS] > 0.5
+    evidence = features[:, _EVIDENCE_COLUMNS] > 0.5  # the evidence columns are flags, 0 or 1
     first: list[int] = evidence.argmax(axis=1).tolist()
     found: list[bool] = np.any(evidence, axis=1).tolist()
     return [_EVIDENCE_INDEX[f][1:] if has else _NO_EVIDENCE for f, has in zip(first, found, strict=True)]

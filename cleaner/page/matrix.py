@@ -384,6 +384,7 @@ def text_base(blocks: Sequence[Block], feats: Sequence[LineFeatures]) -> np.ndar
             col["cap_ratio"],
             col["digit_ratio"],
             col["currency"],
+            # Counts capped at 3: past a few, more urls or addresses say nothing new.
             np.minimum(col["urls"], 3.0),
             np.minimum(col["emails"], 3.0),
             col["list_marker"],
@@ -448,6 +449,7 @@ def html_base(blocks: Sequence[Block], text: np.ndarray) -> np.ndarray:
     return np.column_stack(
         [
             density,
+            # All link: a separator or bullet outside the link leaves the density just under 1.
             (density > 0.95).astype(np.float64),
             depth,
             tag_part,
