@@ -39,16 +39,8 @@ from bench import textdumps, write_section
 from cleaner.config import Config
 from cleaner.corpus import SiteStats, document_keys, drop_repeated
 from cleaner.io import host_of
-from cleaner.learning.evaluate import (
-    GoldPage,
-    PageScore,
-    aggregate,
-    fmt,
-    format_table,
-    load_devdata,
-    read_html,
-    score_page,
-)
+from cleaner.learning.devdata import GoldPage, load_devdata, read_html
+from cleaner.learning.scoring import PageScore, aggregate, fmt, format_table, score_page
 from cleaner.model import Block, Decision, Document, rebuild_text
 
 GROUPS = ("several pages", "one page", "no url")

@@ -18,7 +18,8 @@ import time
 from collections.abc import Mapping
 
 from bench import baselines, write_section
-from cleaner.learning.evaluate import GoldPage, format_table, load_devdata, read_html, score_page, summarize
+from cleaner.learning.devdata import GoldPage, load_devdata, read_html
+from cleaner.learning.scoring import format_table, score_page, summarize
 from cleaner.learning.train import devdata_examples, fit_model, site_folds
 
 

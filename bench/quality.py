@@ -15,7 +15,7 @@ Systems compared (every one on every page):
   its page-level drops), ``c4-lines`` (the same rules as a pure line filter) and
   ``cleaner-text:<name>``; trafilatura on the HTML is the reference.
 
-Scores (cleaner.learning.evaluate): shingle precision/recall averaged over pages and F1 of the
+Scores (cleaner.learning.scoring): shingle precision/recall averaged over pages and F1 of the
 averages where the gold is a full text (``full``; ``full-tool-output`` for
 readability-testpages, reported under that name); snippet shares where the page has
 ``with``/``without`` snippets (trafilatura-eval; wcxb also has them). Metadata: title,
@@ -38,22 +38,8 @@ from pathlib import Path
 from typing import Any
 
 from bench import baselines, textdumps, write_section
-from cleaner.learning.evaluate import (
-    FULL,
-    SNIPPETS,
-    TOOL_OUTPUT,
-    GoldPage,
-    PageScore,
-    Summary,
-    aggregate,
-    fmt,
-    format_table,
-    load_devdata,
-    metadata_scores,
-    read_html,
-    score_page,
-    split_by_site,
-)
+from cleaner.learning.devdata import FULL, SNIPPETS, TOOL_OUTPUT, GoldPage, load_devdata, read_html, split_by_site
+from cleaner.learning.scoring import PageScore, Summary, aggregate, fmt, format_table, metadata_scores, score_page
 
 HTML_BASELINES = ("trafilatura", "justext", "resiliparse")
 TEXT_FILTERS = ("keep-all", "justext-lines", "c4", "c4-lines")

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import baselines, textdumps, write_section
-from cleaner.learning.evaluate import GoldPage, format_table, load_devdata, read_html
+from cleaner.learning.devdata import GoldPage, load_devdata, read_html
+from cleaner.learning.scoring import format_table
 
 # Pages in the sample: enough that one slow page does not dominate, small enough that a
 # run over six tools takes about a minute.

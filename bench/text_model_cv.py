@@ -21,7 +21,8 @@ from bench import textdumps, write_section
 from bench.learned_cv import comparison_rows
 from cleaner import clean
 from cleaner.config import Config
-from cleaner.learning.evaluate import format_table, load_devdata
+from cleaner.learning.devdata import load_devdata
+from cleaner.learning.scoring import format_table
 from cleaner.learning.train import dump_examples, fit_model, site_folds
 
 

@@ -26,7 +26,7 @@ from multiprocessing import Pool
 from pathlib import Path
 
 from bench.baselines import decode
-from cleaner.learning.evaluate import GoldPage, load_devdata
+from cleaner.learning.devdata import GoldPage, load_devdata
 
 # Where dumps are cached, relative to the working directory (the repo root under make).
 DEFAULT_CACHE = Path(".cache/textdumps")

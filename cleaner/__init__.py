@@ -14,8 +14,8 @@ Where things are: the package tree is the flow of a document, and each sub-packa
 
     io/          files, folders, archives, stdin -> Documents    (discover, sniff, decode, read)
     page/        a Document parsed once -> blocks and the page's facts    (segment, language, features)
+    meta/        title, author, date, site... read from the markup (and names and dates from lines)
     extractors/  keep or drop each block -> Decisions    (rules, learned, ensemble, adapters)
-    meta/        title, author, date, site... from the markup or the dump's lines
     corpus/      blocks repeated across a site's pages (pure functions of pass 1 and pass 2)
     pipeline.py  Document -> Result: the stages in order; one failure -> one error Result
     output/      the record of a Result, and the writers (JSONL, folder, errors file)

@@ -42,6 +42,11 @@ class Block:
     tag; ``attr_tokens`` holds the lower-cased class/id tokens of the block and its
     ancestors (``nav``, ``footer``, ``comment``...); ``link_chars`` counts characters
     inside links. For a text line ``tag`` is ``"line"`` and ``line_no`` its line number.
+
+    A block's ``text`` never holds a line break (any character ``str.splitlines`` splits
+    on): the segmenters collapse white space in HTML and cut text dumps into lines. The
+    page-wide feature passes rely on it: they join a page's blocks with newlines and split
+    the result back into one piece per block.
     """
 
     index: int
@@ -51,11 +56,6 @@ class Block:
     attr_tokens: frozenset[str] = frozenset()
     link_chars: int = 0
     line_no: int = -1
-
-    @property
-    def is_heading(self) -> bool:
-        """True for ``<h1>``..``<h6>`` blocks."""
-        return len(self.tag) == 2 and self.tag[0] == "h" and self.tag[1] in "123456"
 
     @property
     def link_density(self) -> float:

@@ -1,7 +1,7 @@
 from cleaner.config import Config
 from cleaner.extractors.adapters import JustextExtractor, TrafilaturaExtractor, align_output
-from cleaner.extractors.base import Page
 from cleaner.model import Block, Document
+from cleaner.page import Page
 from cleaner.page.segment import parse_html, segment_html
 
 

@@ -9,16 +9,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleaner.page.features import block_features
+from cleaner.page.language import stopwords
 from cleaner.page.matrix import (
     ATTR_GROUPS,
     HTML_COLUMNS,
     KEYWORDS,
     TEXT_COLUMNS,
-    _token_bits,
+    feature_matrix,
     feature_names,
     keyword_positions,
-    page_matrix,
     run_ids,
+    token_bits,
     window_mean,
 )
 from cleaner.page.segment import parse_html, segment_html
@@ -39,7 +41,7 @@ that crossings would resume once engineers had inspected the moorings.</p>
 @pytest.fixture(scope="module")
 def page():
     blocks = segment_html(parse_html(PAGE))
-    matrix = page_matrix(blocks, "en", html=True)
+    matrix = feature_matrix(blocks, block_features(blocks, stopwords("en")), html=True)
     col = {name: matrix[:, i] for i, name in enumerate(HTML_COLUMNS)}
     index = {b.text.split()[0]: b.index for b in blocks}
     return blocks, matrix, col, index
@@ -50,7 +52,7 @@ def test_one_row_per_block_and_named_columns(page) -> None:
     assert matrix.shape == (len(blocks), len(HTML_COLUMNS))
     assert feature_names(True) == HTML_COLUMNS and feature_names(False) == TEXT_COLUMNS
     assert np.isfinite(matrix).all()
-    assert page_matrix([], "en", html=True).shape == (0, len(HTML_COLUMNS))
+    assert feature_matrix([], [], html=True).shape == (0, len(HTML_COLUMNS))
 
 
 def test_links_containers_and_keywords(page) -> None:
@@ -78,11 +80,11 @@ def test_neighbour_columns_copy_the_neighbours(page) -> None:
 def test_class_stems_match_inside_tokens_but_ad_only_whole() -> None:
     groups = list(ATTR_GROUPS)
     bit = {name: 1 << g for g, name in enumerate(groups)}
-    assert _token_bits("site-footer") & bit["footer"]
-    assert _token_bits("colophon") & bit["footer"] and _token_bits("colophon") & bit["table"]  # "col" too
-    assert not _token_bits("header") & bit["ad"]  # "ad" inside a word is not an advert
-    assert _token_bits("ads") & bit["ad"]
-    assert _token_bits("md:hidden") == 0  # utility classes with a colon name no role
+    assert token_bits("site-footer") & bit["footer"]
+    assert token_bits("colophon") & bit["footer"] and token_bits("colophon") & bit["table"]  # "col" too
+    assert not token_bits("header") & bit["ad"]  # "ad" inside a word is not an advert
+    assert token_bits("ads") & bit["ad"]
+    assert token_bits("md:hidden") == 0  # utility classes with a colon name no role
 
 
 def test_run_ids_and_window_mean() -> None:
@@ -91,12 +93,12 @@ def test_run_ids_and_window_mean() -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.text(min_size=1, max_size=80).filter(lambda t: t.strip() and "\n" not in t), max_size=30))
+@given(st.lists(st.text(min_size=1, max_size=80).filter(lambda t: t.strip() and len(t.splitlines()) == 1), max_size=30))
 def test_text_lines_give_finite_rows_of_the_text_columns(texts: list[str]) -> None:
     from cleaner.model import Block
 
     blocks = [Block(index=i, text=t.strip()) for i, t in enumerate(texts)]
-    matrix = page_matrix(blocks, "en", html=False)
+    matrix = feature_matrix(blocks, block_features(blocks, stopwords("en")), html=False)
     assert matrix.shape == (len(blocks), len(TEXT_COLUMNS))
     assert np.isfinite(matrix).all()
 

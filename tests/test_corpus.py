@@ -379,7 +379,8 @@ def test_corpus_of_real_pages_finds_the_template_and_keeps_every_article(tmp_pat
 @pytest.mark.skipif(not DEVDATA.is_dir(), reason="needs ../shared/devdata")
 def test_devdata_news_sites_template_found_article_kept(tmp_path: Path) -> None:
     """Real pages of news sites with several pages in devdata: template found, gold text untouched."""
-    from cleaner.learning.evaluate import load_devdata, normalize_space, read_html
+    from cleaner.learning.devdata import load_devdata, read_html
+    from cleaner.learning.scoring import normalize_space
 
     wanted = {"nytimes.com", "theverge.com", "beijingspring.com"}
     pages = [read_html(DEVDATA, p) for p in load_devdata(DEVDATA, with_html=False) if host_of(p.url) in wanted]

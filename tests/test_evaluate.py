@@ -1,4 +1,4 @@
-"""Scoring, loading and splitting of devdata (cleaner.learning.evaluate), plus the bench helpers.
+"""Scoring, loading and splitting of devdata (cleaner.learning.scoring, cleaner.learning.devdata), plus the bench helpers.
 
 Every expected value is computed by hand in the comment next to it.
 """
@@ -13,21 +13,17 @@ from typing import Any
 
 import pytest
 
-from cleaner.learning.evaluate import (
-    GoldPage,
+from cleaner.learning.devdata import GoldPage, load_devdata, read_html, site_of, split_by_site
+from cleaner.learning.scoring import (
     PageScore,
     aggregate,
     format_table,
-    load_devdata,
     metadata_scores,
-    read_html,
     score_page,
     shingle_counts,
     shingle_scores,
     shingles,
-    site_of,
     snippet_scores,
-    split_by_site,
     summarize,
 )
 

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
-from cleaner.model import Block
+import pytest
+
+from cleaner.config import Config
+from cleaner.model import Block, Document
+from cleaner.page import Page, facts
 from cleaner.page.features import block_features, line_features, line_views
 from cleaner.page.language import identify, stopwords
+from cleaner.page.segment import parse_html, segment_html, segment_text
 
 EN = stopwords("en")
 
@@ -88,13 +93,41 @@ def test_language_identification_and_stoplists() -> None:
     assert stopwords("en") is stopwords("en")  # cached
 
 
-def test_block_features_remembers_only_the_very_same_page() -> None:
-    stops = frozenset({"the", "and"})
-    page = [Block(index=0, text="The cat and the dog."), Block(index=1, text="Home")]
-    first = block_features(page, stops)
-    assert block_features(page, stops) is first  # the rules, then the text-line model
-    other = [Block(index=0, text="Home"), Block(index=1, text="The cat and the dog.")]
-    swapped = block_features(other, stops)
-    assert swapped is not first and swapped[0].words == 1 and swapped[1].words == 5
-    assert block_features(page, frozenset()) is not first  # other stopwords: measured again
-    assert block_features(page, frozenset())[0].stopwords == 0
+def _page(lines: list[str], html: str | None = None) -> Page:
+    if html is not None:
+        tree = parse_html(html)
+        doc = Document(id="h", source="h", input_type="html", content=html.encode())
+        return Page(document=doc, markup=html, blocks=segment_html(tree), tree=tree)
+    text = "\n".join(lines)
+    return Page(Document(id="t", source="t", input_type="text", content=text), text, segment_text(text))
+
+
+def test_page_measures_its_lines_once_per_language() -> None:
+    page = _page(["The cat and the dog.", "Home"])
+    first = page.line_features("en")
+    assert page.line_features("en") is first  # the rules, then the text-line model
+    assert first == block_features(page.blocks, stopwords("en"), line_views([b.text for b in page.blocks]))
+    unsegmented = page.line_features("zh")
+    assert unsegmented is not first and unsegmented[0].stopwords == 0 < first[0].stopwords
+
+
+def test_page_identifies_its_language_once_even_when_unsure(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(facts, "identify", lambda text: calls.append(text))
+    page = _page(["12345", "67890"])
+    assert page.language(Config()) is None and page.feature_language(Config()) is None
+    assert page.identified_language is None
+    assert len(calls) == 1  # a None is kept, not identified again
+    assert page.language(Config(language="de")) == "de"
+
+
+def test_feature_language_is_configured_then_declared_then_identified() -> None:
+    html = "<html lang='de-DE'><body><p>" + PROSE + "</p></body></html>"
+    page = _page([], html)
+    assert page.html_lang == "de" and page.identified_language == "en"
+    assert page.feature_language(Config()) == "de" and page.language(Config()) == "en"
+    assert page.feature_language(Config(language="fr")) == "fr"
+    assert page.feature_matrix(Config()) is page.feature_matrix(Config())
+
+
+PROSE = "The Free Syrian Army's appeal came a day after ISIL spearheaded a militant offensive in neighbouring Iraq."

@@ -12,8 +12,9 @@ import pytest
 
 from cleaner import Config, clean
 from cleaner.extractors.ensemble import MEMBERS, combine, fit_weights, vote_matrix
-from cleaner.extractors.learned import declared_language, drop_reason
+from cleaner.extractors.learned import drop_reason
 from cleaner.model import REASONS, Decision
+from cleaner.page.language import html_lang_code
 from cleaner.page.matrix import HTML_COLUMNS
 
 ARTICLE = [
@@ -112,10 +113,10 @@ def test_drop_reason_prefers_the_container_over_keywords() -> None:
     ("attr", "expected"),
     [("en", "en"), ("en-US", "en"), ("DE_de", "de"), ("x-default", None), ("", None), ("zz", None)],
 )
-def test_declared_language(attr: str, expected: str | None) -> None:
+def test_html_lang_code(attr: str, expected: str | None) -> None:
     import lxml.html
 
-    assert declared_language(lxml.html.fromstring(f'<html lang="{attr}"><body><p>x</p></body></html>')) == expected
+    assert html_lang_code(lxml.html.fromstring(f'<html lang="{attr}"><body><p>x</p></body></html>')) == expected
 
 
 def test_learned_on_a_text_dump_uses_the_text_model_over_the_line_rules() -> None:

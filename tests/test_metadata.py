@@ -1,7 +1,8 @@
 import pytest
 
 from cleaner.config import Config
-from cleaner.meta.html import HTML_FIELDS, MAX_TERMS, host_of, html_metadata, iso_date
+from cleaner.io import host_of
+from cleaner.meta.html import HTML_FIELDS, MAX_TERMS, html_metadata, iso_date
 from cleaner.output.records import result_record
 from cleaner.page.segment import parse_html
 from cleaner.pipeline import clean

@@ -5,17 +5,17 @@ from __future__ import annotations
 import pytest
 
 from cleaner.config import Config
-from cleaner.extractors.base import Page
 from cleaner.extractors.rules import (
     FAMILY_ORDER,
     RulesExtractor,
     classify_line,
-    normalise,
+    normalise_line,
     parse_date,
     phrase_book,
     text_metadata,
 )
 from cleaner.model import REASONS, Block, Document
+from cleaner.page import Page
 from cleaner.page.features import line_features
 from cleaner.page.language import stopwords
 
@@ -125,10 +125,10 @@ def test_dates_parse_to_iso() -> None:
     assert parse_date("no date here") is None
 
 
-def test_normalise_strips_symbols_and_counters() -> None:
-    assert normalise("» Related posts:") == "related posts"
-    assert normalise("Comments (12)") == "comments"
-    assert normalise("  Share\xa0 this  ") == "share this"
+def test_normalise_line_strips_symbols_and_counters() -> None:
+    assert normalise_line("» Related posts:") == "related posts"
+    assert normalise_line("Comments (12)") == "comments"
+    assert normalise_line("  Share\xa0 this  ") == "share this"
 
 
 def _page(lines: list[str]) -> tuple[list[Block], Page]:
@@ -162,7 +162,7 @@ def test_context_pass_keeps_subheading_and_unpunctuated_quote() -> None:
     assert ds[0].reason == "meta.title"
     assert ds[2].reason == "content.heading"
     assert text_metadata(blocks, ds)["title"] == lines[0]
-    assert page.language == "en"
+    assert page.identified_language == "en"
 
 
 def test_context_pass_drops_teaser_run_after_article() -> None:

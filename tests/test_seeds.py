@@ -11,25 +11,13 @@ from pathlib import Path
 import pytest
 
 from cleaner.config import Config
-from cleaner.extractors.base import Page
 from cleaner.extractors.rules import RulesExtractor, text_metadata
 from cleaner.model import Block, Document
+from cleaner.page import Page
+from cleaner.page.segment import segment_text
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = sorted((ROOT / "tests" / "seed_labels").glob("*.tsv"))
-
-
-def segment_text(text: str) -> list[Block]:
-    try:
-        from cleaner.page.segment import segment_text as seg  # type: ignore[attr-defined]
-
-        return list(seg(text))
-    except ImportError:
-        blocks: list[Block] = []
-        for no, line in enumerate(text.split("\n")):
-            if line.strip():
-                blocks.append(Block(index=len(blocks), text=line.strip(), tag="line", line_no=no))
-        return blocks
 
 
 def run(name: str) -> tuple[list[Block], list, Page]:
@@ -48,7 +36,7 @@ def test_there_are_five_seed_label_files() -> None:
 def test_seed_line_by_line(path: Path) -> None:
     rows = [line.split("\t", 1) for line in path.read_text(encoding="utf-8").splitlines() if line]
     blocks, decisions, page = run(path.stem)
-    assert page.language == "en"
+    assert page.identified_language == "en"
     assert [b.text for b in blocks] == [text for _, text in rows], "labels out of step with the sample"
     wrong = []
     for (label, text), d in zip(rows, decisions, strict=True):

@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaner.errors import InputError
 from cleaner.page.segment import parse_html, segment_html, segment_text
@@ -85,3 +87,37 @@ def test_nearest_class_tokens_survive_the_cap_on_utility_class_pages():
     (block,) = segment_html(parse_html(html))
     assert {"site-nav", "nav"} <= block.attr_tokens
     assert len(block.attr_tokens) <= 64
+
+
+# Every character str.splitlines splits on, among letters, spaces and markup pieces.
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_TEXT = st.text(alphabet=st.sampled_from([*LINE_BREAKS, "a", "B", " ", "\t", "\xa0", "é"]))
+# In markup, line breaks written as character references too.
+_MARKUP_TEXT = st.lists(st.one_of(_TEXT, st.sampled_from(["&amp;", "&#10;", "&#13;", "&#8232;", "&#x85;"]))).map(
+    "".join
+)
+_TAGS = ["p", "div", "span", "a", "br", "li", "pre", "td", "h1", "b", "noscript", "script", "textarea"]
+
+
+@st.composite
+def _markup(draw: st.DrawFn) -> str:
+    parts = []
+    for _ in range(draw(st.integers(0, 12))):
+        tag = draw(st.sampled_from(_TAGS))
+        text = draw(_MARKUP_TEXT)
+        parts.append(f"<{tag}>{text}</{tag}>" if draw(st.booleans()) else f"<{tag}>{text}")
+    return "<html><body>" + "".join(parts) + "</body></html>"
+
+
+@settings(max_examples=200, deadline=None)
+@given(_markup())
+def test_no_html_block_holds_a_line_break(markup: str) -> None:
+    for block in segment_html(parse_html(markup)):
+        assert block.text.splitlines() == [block.text], repr(block.text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXT)
+def test_no_text_block_holds_a_line_break(text: str) -> None:
+    for block in segment_text(text):
+        assert block.text.splitlines() == [block.text], repr(block.text)

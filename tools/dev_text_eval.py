@@ -28,31 +28,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cleaner.config import Config  # noqa: E402
-from cleaner.extractors.base import Page  # noqa: E402
 from cleaner.extractors.rules import RulesExtractor  # noqa: E402
-from cleaner.model import Block, Document  # noqa: E402
+from cleaner.model import Document  # noqa: E402
+from cleaner.page import Page  # noqa: E402
+from cleaner.page.segment import segment_text  # noqa: E402
 
 DEVDATA = Path(os.environ.get("CLEANER_DEVDATA", "/work/shared/devdata"))
 CACHE = Path(os.environ.get("CLEANER_DEV_CACHE", "/tmp/cleaner_dev_dumps"))
 DATASETS = ["wcxb-dev", "andythefactory-news2023", "readability-testpages", "chinese-wce", "trafilatura-eval"]
 CONVERTERS = ["resiliparse", "inscriptis"]
 WORD = re.compile(r"\w+")
-
-
-def segment_text(text: str) -> list[Block]:
-    """One Block per non-blank line (the lead's cleaner.page.segment may replace this)."""
-    try:
-        from cleaner.page.segment import segment_text as seg  # type: ignore[attr-defined]
-
-        return list(seg(text))
-    except ImportError:
-        pass
-    blocks: list[Block] = []
-    for no, line in enumerate(text.split("\n")):
-        s = line.strip()
-        if s:
-            blocks.append(Block(index=len(blocks), text=s, tag="line", line_no=no))
-    return blocks
 
 
 def decode(raw: bytes) -> str:
@@ -184,7 +169,7 @@ def rules(text: str, lang: str | None = None) -> str:
     """Our rules extractor over the lines of the dump."""
     blocks = segment_text(text)
     doc = Document(id="x", source="x", input_type="text", content=text)
-    page = Page(document=doc, markup=text, blocks=blocks, language=None)
+    page = Page(document=doc, markup=text, blocks=blocks)
     decisions = _RULES.decide(page, _CONFIG)
     return "\n".join(blocks[d.block].text for d in decisions if d.keep)
 
@@ -193,7 +178,7 @@ def rules_explain(text: str) -> list[tuple[bool, str, str, str]]:
     """(keep, reason, detail, line) per block, for error analysis."""
     blocks = segment_text(text)
     doc = Document(id="x", source="x", input_type="text", content=text)
-    page = Page(document=doc, markup=text, blocks=blocks, language=None)
+    page = Page(document=doc, markup=text, blocks=blocks)
     decisions = _RULES.decide(page, _CONFIG)
     return [(d.keep, d.reason, d.detail, blocks[d.block].text) for d in decisions]
 

@@ -1,82 +1,40 @@
-"""The extractors, by name. Each decides keep/drop for every block of a page."""
+"""The extractors: each decides keep or drop, with a reason, for every block of a page.
+
+- :mod:`cleaner.extractors.base`: the :class:`Extractor` interface;
+- :mod:`cleaner.extractors.rules`: heuristic rules by boilerplate family, then context
+  (a sub-package: phrases, first pass, context pass, headline, metadata lines);
+- :mod:`cleaner.extractors.learned`: the shipped boosted-tree model (HTML blocks, and the
+  text-line model over the rules' decisions for text dumps);
+- :mod:`cleaner.extractors.trees`: the trees' arrays, their prediction and stage two;
+- :mod:`cleaner.extractors.adapters`: trafilatura and jusText mapped onto our blocks;
+- :mod:`cleaner.extractors.ensemble`: the stacked vote of the others;
+- :mod:`cleaner.extractors.registry`: the extractor a name means (:func:`get_extractor`).
+
+This package module itself holds only the names (cheap to import, for the CLI's options).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from cleaner.errors import UsageError
-from cleaner.extractors.base import Extractor, Page
 from cleaner.model import InputType
 
-__all__ = ["Extractor", "Page", "get_extractor", "extractor_names", "DEFAULT_FOR"]
-
-
-def _trafilatura() -> Extractor:
-    from cleaner.extractors.adapters import TrafilaturaExtractor
-
-    return TrafilaturaExtractor()
-
-
-def _trafilatura_fast() -> Extractor:
-    from cleaner.extractors.adapters import TrafilaturaExtractor
-
-    return TrafilaturaExtractor(fast=True)
-
-
-def _justext() -> Extractor:
-    from cleaner.extractors.adapters import JustextExtractor
-
-    return JustextExtractor()
-
-
-def _rules() -> Extractor:
-    from cleaner.extractors.rules import RulesExtractor
-
-    return RulesExtractor()
-
-
-def _learned() -> Extractor:
-    from cleaner.extractors.learned import LearnedExtractor
-
-    return LearnedExtractor()
-
-
-def _ensemble() -> Extractor:
-    from cleaner.extractors.ensemble import EnsembleExtractor
-
-    return EnsembleExtractor()
-
-
-_FACTORIES: dict[str, Callable[[], Extractor]] = {
-    "trafilatura": _trafilatura,
-    "trafilatura-fast": _trafilatura_fast,
-    "justext": _justext,
-    "rules": _rules,
-    "learned": _learned,
-    "ensemble": _ensemble,
-}
+# The names ``--extractor`` accepts besides "default" (cleaner.extractors.registry makes them).
+EXTRACTOR_NAMES: tuple[str, ...] = ("ensemble", "justext", "learned", "rules", "trafilatura", "trafilatura-fast")
 # The extractor "default" means, per input type: chosen by measurement (BENCHMARKS.md).
 DEFAULT_FOR: dict[InputType, str] = {"html": "learned", "text": "learned"}
-_CACHE: dict[str, Extractor] = {}
+
+__all__ = ["DEFAULT_FOR", "EXTRACTOR_NAMES", "extractor_names", "resolve_name"]
 
 
 def extractor_names() -> list[str]:
     """The names ``--extractor`` accepts, ``default`` first."""
-    return ["default", *sorted(_FACTORIES)]
+    return ["default", *sorted(EXTRACTOR_NAMES)]
 
 
 def resolve_name(name: str, input_type: InputType) -> str:
     """The concrete extractor a name means for an input type (``default`` resolved)."""
     if name == "default":
         return DEFAULT_FOR[input_type]
-    if name not in _FACTORIES:
+    if name not in EXTRACTOR_NAMES:
         raise UsageError(f"unknown extractor {name!r}; choose one of: {', '.join(extractor_names())}")
     return name
-
-
-def get_extractor(name: str, input_type: InputType) -> Extractor:
-    """Return the (cached, stateless) extractor ``name`` means for ``input_type``."""
-    concrete = resolve_name(name, input_type)
-    if concrete not in _CACHE:
-        _CACHE[concrete] = _FACTORIES[concrete]()
-    return _CACHE[concrete]

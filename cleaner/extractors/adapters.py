@@ -14,9 +14,9 @@ import justext
 import trafilatura
 
 from cleaner.config import Config
-from cleaner.extractors.base import Page
 from cleaner.model import Block, Decision
-from cleaner.page.language import JUSTEXT_NAMES, identify, sample
+from cleaner.page import Page
+from cleaner.page.language import JUSTEXT_NAMES
 
 _WHITESPACE = re.compile(r"\s+")
 # trafilatura writes list items as "- item" and table cells joined by " | ".
@@ -31,7 +31,8 @@ SHORT_BLOCK_CHARS = 40
 SHORT_BLOCK_SLACK = 30
 
 
-def _normalise(text: str) -> str:
+def _fold_space(text: str) -> str:
+    """``text`` with runs of white space made one space, stripped."""
     return _WHITESPACE.sub(" ", text).strip()
 
 
@@ -42,8 +43,8 @@ def align_output(blocks: list[Block], output: str, by: str) -> list[Decision]:
     block only, so a repeated block is not kept twice); a short block must follow the
     block matched just before it, because short texts ("Share", "Home") occur anywhere.
     """
-    flat = " " + _normalise(_CELL_SEP.sub(" ", _LIST_MARK.sub("", output))) + " "
-    texts = [_normalise(_CELL_SEP.sub(" ", block.text)) for block in blocks]
+    flat = " " + _fold_space(_CELL_SEP.sub(" ", _LIST_MARK.sub("", output))) + " "
+    texts = [_fold_space(_CELL_SEP.sub(" ", block.text)) for block in blocks]
     ends: list[int] = [-1] * len(blocks)
     next_search: dict[str, int] = {}
     for i, text in enumerate(texts):
@@ -72,6 +73,8 @@ class TrafilaturaExtractor:
     """trafilatura's main-content selection (comments excluded) mapped onto our blocks."""
 
     name = "trafilatura"
+    # trafilatura finds its own way through the page: it reads no language of ours.
+    uses_page_language = False
 
     def __init__(self, fast: bool = False) -> None:
         """Use trafilatura's ``fast`` mode (no fallback extractors) when ``fast`` is set."""
@@ -97,12 +100,12 @@ class JustextExtractor:
     """jusText's paragraph classification mapped onto our blocks."""
 
     name = "justext"
+    # jusText counts the stopwords of the page's language.
+    uses_page_language = True
 
     def decide(self, page: Page, config: Config) -> list[Decision]:
-        """Run jusText with the stoplist of the page's language and align its good paragraphs."""
-        if page.language is None:
-            page.language = identify(sample(b.text for b in page.blocks))
-        stoplist = justext.get_stoplist(JUSTEXT_NAMES.get(page.language or "en", "English"))
+        """Run jusText with the stoplist of the page's language (English when unknown) and align its good paragraphs."""
+        stoplist = justext.get_stoplist(JUSTEXT_NAMES.get(page.language(config) or "en", "English"))
         paragraphs = justext.justext(page.markup.encode("utf-8"), stoplist, encoding="utf-8")
         output = "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
         return align_output(page.blocks, output, self.name)

@@ -1,38 +1,26 @@
-"""The interface every extractor implements, and the parsed page they all share."""
+"""The interface every extractor implements."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from cleaner.config import Config
-from cleaner.model import Block, Decision, Document
-
-
-@dataclass(slots=True)
-class Page:
-    """A document parsed once and shared by segmentation, extractors and metadata.
-
-    ``markup`` is the decoded HTML (or the text of a text dump); ``tree`` the lxml root
-    of an HTML page (``None`` for text); ``blocks`` its segmentation.
-    """
-
-    document: Document
-    markup: str
-    blocks: list[Block]
-    tree: Any = None
-    language: str | None = None
-    notes: dict[str, Any] = field(default_factory=dict)
+from cleaner.model import Decision
+from cleaner.page import Page
 
 
 class Extractor(Protocol):
     """Decides, for every block of a page, keep or drop with a reason code.
 
     ``decide`` returns exactly one Decision per block, in block order, with
-    ``Decision.block == Block.index``.
+    ``Decision.block == Block.index``. ``uses_page_language`` says whether the extractor
+    reads the language of the page's blocks (:meth:`cleaner.page.Page.language` or
+    :meth:`~cleaner.page.Page.feature_language`); the metadata's ``language`` then falls
+    back on it, and on the language of the kept text otherwise.
     """
 
     name: str
+    uses_page_language: bool
 
     def decide(self, page: Page, config: Config) -> list[Decision]:
         """Return one Decision per block of ``page``."""

@@ -17,8 +17,12 @@ from collections.abc import Sequence
 import numpy as np
 
 from cleaner.config import Config
-from cleaner.extractors.base import Page
+from cleaner.extractors.adapters import JustextExtractor, TrafilaturaExtractor
+from cleaner.extractors.base import Extractor
+from cleaner.extractors.learned import LearnedExtractor, drop_reason
+from cleaner.extractors.rules import RulesExtractor
 from cleaner.model import Decision
+from cleaner.page import Page
 
 MEMBERS = ("learned", "trafilatura", "justext", "rules")
 # Weights of [logit(learned), trafilatura, justext, rules, bias] used when the model file
@@ -50,6 +54,7 @@ def fit_weights(matrix: np.ndarray, labels: np.ndarray, sample_weight: np.ndarra
     Deterministic and dependency-free: a 5-column logistic regression needs no library.
     """
     w = np.zeros(matrix.shape[1])
+    # A light L2 penalty keeps the weights finite when a member's vote separates the labels.
     ridge = 0.01 * np.eye(matrix.shape[1])
     for _ in range(iterations):
         p = combine(matrix, w)
@@ -66,51 +71,57 @@ class EnsembleExtractor:
     """Stacked vote of the learned, trafilatura, jusText and rules extractors."""
 
     name = "ensemble"
+    # Its members read the page's language (all but trafilatura).
+    uses_page_language = True
+
+    def __init__(self) -> None:
+        """Make the members (stateless; the learned model is loaded once per process)."""
+        self.learned = LearnedExtractor()
+        self.rules = RulesExtractor()
+        self.others: tuple[Extractor, ...] = (TrafilaturaExtractor(), JustextExtractor(), self.rules)
+        assert tuple(m.name for m in (self.learned, *self.others)) == MEMBERS
 
     def member_votes(self, page: Page, config: Config) -> tuple[np.ndarray, np.ndarray, list[list[Decision]]]:
         """The block features, the learned scores and the other members' decisions on the page's blocks."""
-        from cleaner.extractors import get_extractor
-        from cleaner.extractors.learned import LearnedExtractor
-
-        learned = get_extractor("learned", "html")
-        assert isinstance(learned, LearnedExtractor)
-        features, scores = learned.scores(page, config)
-        votes = [get_extractor(name, "html").decide(page, config) for name in MEMBERS[1:]]
-        return features, scores, votes
+        features, scores = self.learned.scores(page, config)
+        return features, scores, [member.decide(page, config) for member in self.others]
 
     def decide(self, page: Page, config: Config) -> list[Decision]:
-        """Combine the members' votes; each final Decision carries all of them."""
+        """Combine the members' votes; each final Decision carries all of them.
+
+        A text dump (or a page without blocks) is left to the rules: the other members
+        read HTML.
+        """
         if page.tree is None or not page.blocks:
-            from cleaner.extractors.rules import RulesExtractor
-
-            return RulesExtractor().decide(page, config)
-        from cleaner.extractors.learned import LearnedExtractor, drop_reason
-
+            return self.rules.decide(page, config)
         features, scores, votes = self.member_votes(page, config)
-        model = LearnedExtractor().model_for(config)
+        model = self.learned.model_for(config)
         weights = (model.info or {}).get("ensemble_weights") or DEFAULT_WEIGHTS
         probs = combine(vote_matrix(scores, votes), weights)
         decisions = []
         for block, p, learned_p, *member in zip(page.blocks, probs, scores, *votes, strict=True):
-            score = float(p)
-            learned_vote = Decision(
-                block.index, bool(learned_p > model.threshold), "content.selected", "learned", float(learned_p)
-            )
-            if not learned_vote.keep:
-                learned_vote = Decision(
-                    block.index, False, drop_reason(features[block.index])[0], "learned", float(learned_p)
-                )
-            all_votes = (learned_vote, *member)
-            agree = sum(v.keep for v in all_votes)
-            detail = f"score {score:.2f}; {agree} of {len(all_votes)} members keep"
-            if score > 0.5:
-                decisions.append(
-                    Decision(block.index, True, "content.selected", self.name, score, detail, votes=all_votes)
-                )
-            else:
-                reason = next(
-                    (v.reason for v in all_votes if not v.keep and v.reason != "extractor.not_selected"), None
-                )
-                reason = reason or "extractor.not_selected"
-                decisions.append(Decision(block.index, False, reason, self.name, score, detail, votes=all_votes))
+            learned_vote = self._learned_vote(block.index, float(learned_p), model.threshold, features)
+            decisions.append(self._decision(block.index, float(p), (learned_vote, *member)))
         return decisions
+
+    @staticmethod
+    def _learned_vote(index: int, score: float, threshold: float, features: np.ndarray) -> Decision:
+        """The learned member's vote on one block, with the reason its features give for a drop."""
+        if score > threshold:
+            return Decision(index, True, "content.selected", "learned", score)
+        return Decision(index, False, drop_reason(features[index])[0], "learned", score)
+
+    def _decision(self, index: int, score: float, votes: tuple[Decision, ...]) -> Decision:
+        """The ensemble's Decision on one block from its combined score and the members' votes.
+
+        A drop takes the reason of the first member that dropped the block with a reason
+        of its own (not just "not selected").
+        """
+        agree = sum(v.keep for v in votes)
+        detail = f"score {score:.2f}; {agree} of {len(votes)} members keep"
+        # The combined score is a probability: keep what is more likely content than not.
+        if score > 0.5:
+            return Decision(index, True, "content.selected", self.name, score, detail, votes=votes)
+        reason = next((v.reason for v in votes if not v.keep and v.reason != "extractor.not_selected"), None)
+        reason = reason or "extractor.not_selected"
+        return Decision(index, False, reason, self.name, score, detail, votes=votes)

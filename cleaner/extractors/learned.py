@@ -17,18 +17,16 @@ the rules' reason when the rules dropped it too.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 
 from cleaner.config import Config
-from cleaner.extractors.base import Page
+from cleaner.extractors.rules import RulesExtractor
 from cleaner.extractors.trees import LearnedModel, container_groups
 from cleaner.model import Decision
-from cleaner.page.language import JUSTEXT_NAMES, identify, sample
-from cleaner.page.matrix import HTML_COLUMNS, TEXT_COLUMNS, page_matrix
+from cleaner.page import Page
+from cleaner.page.matrix import HTML_COLUMNS, TEXT_COLUMNS
 
 # Evidence columns, checked in order: the first one set on a dropped block names its
 # family. Containers named by class/id come first (the page author's own label), then
@@ -91,61 +89,32 @@ def drop_reason(row: np.ndarray) -> tuple[str, str]:
 
 def drop_reasons(features: np.ndarray) -> list[tuple[str, str]]:
     """:func:`drop_reason` of every row of ``features``, the evidence columns read at once."""
-    evidence = features[:, _EVIDENCE_COLUMNS] > 0.5
+    evidence = features[:, _EVIDENCE_COLUMNS] > 0.5  # the evidence columns are flags, 0 or 1
     first: list[int] = evidence.argmax(axis=1).tolist()
     found: list[bool] = np.any(evidence, axis=1).tolist()
     return [_EVIDENCE_INDEX[f][1:] if has else _NO_EVIDENCE for f, has in zip(first, found, strict=True)]
 
 
-# A declared language is trusted for the stopword features only when it is one of these
-# two-letter codes with a stopword list: a wrong or odd lang attribute ("x-default",
-# "en-US-posix") falls back to identification from the text.
-_LANG_ATTR = re.compile(r"^\s*([a-z]{2})(?:[-_][a-z0-9]+)*\s*$", re.IGNORECASE)
-
-
-def declared_language(tree: Any) -> str | None:
-    """The two-letter language code of ``<html lang>``, or None when absent or unusable.
-
-    Reading the attribute costs nothing, where identifying the language from the text
-    costs about a millisecond a page; it only picks the stopword list of the features.
-    """
-    if tree is None:
-        return None
-    match = _LANG_ATTR.match(tree.get("lang") or tree.get("xml:lang") or "")
-    if match is None:
-        return None
-    code = match.group(1).lower()
-    return code if code in JUSTEXT_NAMES else None
-
-
-def page_language(page: Page, config: Config) -> str | None:
-    """The language of the features' stopwords: known, configured, declared, else identified (and kept)."""
-    lang = page.language or config.language or declared_language(page.tree)
-    if lang is None:
-        lang = page.language = identify(sample(b.text for b in page.blocks))
-    return lang
-
-
-def page_features(page: Page, config: Config) -> np.ndarray:
-    """The feature matrix of an HTML page's blocks, as the model sees them (training too)."""
-    return page_matrix(page.blocks, page_language(page, config), html=True)
-
-
 def text_features(page: Page, rules: list[Decision], config: Config) -> np.ndarray:
-    """The text-line model's feature matrix (:data:`TEXT_MODEL_COLUMNS`) of a dump's lines."""
+    """The text-line model's feature matrix (:data:`TEXT_MODEL_COLUMNS`) of a dump's lines.
+
+    The page's feature matrix (text columns), then the rules' decision on each line.
+    """
     votes = np.array([[float(d.keep), d.score] for d in rules], dtype=np.float64)
-    matrix = page_matrix(page.blocks, page_language(page, config), html=False)
-    return np.hstack([matrix, votes.reshape(len(rules), 2)])
+    return np.hstack([page.feature_matrix(config), votes.reshape(len(rules), 2)])
 
 
 class LearnedExtractor:
     """Keep the blocks the shipped (or a given) model scores as content."""
 
     name = "learned"
+    # The model's stopword columns are those of the page's feature language.
+    uses_page_language = True
 
     def __init__(self, model: LearnedModel | None = None) -> None:
         """Use ``model``, or the package's shipped model (loaded lazily) when None."""
         self._model = model
+        self._rules = RulesExtractor()
 
     def model_for(self, config: Config, input_type: str = "html") -> LearnedModel:
         """The model in use: the one given, else the configured file, else the shipped one."""
@@ -155,7 +124,7 @@ class LearnedExtractor:
 
     def scores(self, page: Page, config: Config) -> tuple[np.ndarray, np.ndarray]:
         """The feature matrix and the stage-two content probability of every block of an HTML page."""
-        features = page_features(page, config)
+        features = page.feature_matrix(config)
         return features, self.model_for(config).scores(features, container_groups(page.blocks))[1]
 
     def decide(self, page: Page, config: Config) -> list[Decision]:
@@ -181,9 +150,7 @@ class LearnedExtractor:
 
     def decide_lines(self, page: Page, config: Config) -> list[Decision]:
         """Decide a text dump's lines: the text-line model over the rules' decisions."""
-        from cleaner.extractors.rules import RulesExtractor
-
-        rules = RulesExtractor().decide(page, config)
+        rules = self._rules.decide(page, config)
         if len(rules) < MIN_MODEL_LINES:
             return rules
         model = self.model_for(config, "text")

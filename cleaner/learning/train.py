@@ -33,7 +33,10 @@ import numpy as np
 
 from cleaner.config import Config
 from cleaner.errors import UsageError
-from cleaner.extractors.learned import TEXT_MODEL_COLUMNS, page_features, text_features
+from cleaner.extractors.ensemble import MEMBERS, fit_weights, vote_matrix
+from cleaner.extractors.learned import TEXT_MODEL_COLUMNS, text_features
+from cleaner.extractors.registry import get_extractor
+from cleaner.extractors.rules import RulesExtractor
 from cleaner.extractors.trees import (
     LINE_CONTEXT_NAMES,
     STAGE2_NAMES,
@@ -43,9 +46,11 @@ from cleaner.extractors.trees import (
     line_context,
     stage2_matrix,
 )
+from cleaner.learning.devdata import GoldPage, load_devdata, read_html
 from cleaner.learning.labels import UNKNOWN, labels_from_gold, labels_from_snippets
 from cleaner.model import Block, Decision, Document
 from cleaner.page.matrix import feature_names
+from cleaner.pipeline import decode, parse
 
 # Tree settings. 63 leaves at depth at most 7 suits tabular data of this size (a few
 # hundred thousand rows) and bounds prediction to 7 vectorised steps. The learning rate
@@ -86,7 +91,10 @@ MAX_PAGE_WEIGHT = 100
 
 @dataclass(slots=True)
 class PageExamples:
-    """The feature rows, labels and weights of one page, plus what is needed to score it."""
+    """The feature rows, labels and weights of one page, plus what is needed to score it.
+
+    ``lang`` is the language whose stopwords the features counted.
+    """
 
     key: str
     site: str
@@ -134,29 +142,24 @@ def examples_for(
     With ``with_votes`` the other ensemble members (trafilatura, jusText, rules) also
     decide on the blocks, for fitting the ensemble's weights.
     """
-    from cleaner.pipeline import decode, parse
-
+    config = Config()
     document = Document(id=key, source=key, input_type="html", content=content, url=url)
-    page = parse(document, decode(document, Config()))
+    page = parse(document, decode(document, config))
     texts = [b.text for b in page.blocks]
-    features = page_features(page, Config())
-    lang = page.language
+    features = page.feature_matrix(config)
+    lang = page.feature_language(config)
     labels = page_labels(page.blocks, gold, with_snippets, without_snippets)
     weights = block_weights(texts, labels)
     groups = container_groups(page.blocks)
     votes = None
     if with_votes:
-        from cleaner.extractors import get_extractor
-        from cleaner.extractors.ensemble import MEMBERS
-
-        columns = [[d.keep for d in get_extractor(name, "html").decide(page, Config())] for name in MEMBERS[1:]]
+        columns = [[d.keep for d in get_extractor(name, "html").decide(page, config)] for name in MEMBERS[1:]]
         votes = np.array(columns, dtype=np.float64).T.reshape(len(page.blocks), len(columns))
     return PageExamples(key, site, dataset, features, labels, weights, texts, lang, groups, votes)
 
 
-def _devdata_examples(args: tuple[str, Any, bool]) -> PageExamples | None:
-    from cleaner.learning.evaluate import read_html
-
+def _devdata_examples(args: tuple[str, GoldPage, bool]) -> PageExamples | None:
+    """The examples of one gold page (read from devdata under the root), or None when it fails to parse."""
     root, page, with_votes = args
     page = read_html(root, page)
     try:
@@ -186,9 +189,6 @@ def text_examples_for(
     dataset: str = "",
 ) -> PageExamples:
     """Turn one labelled text dump into line examples, through the pipeline and the rules extractor."""
-    from cleaner.extractors.rules import RulesExtractor
-    from cleaner.pipeline import decode, parse
-
     config = Config()
     document = Document(id=key, source=key, input_type="text", content=text)
     page = parse(document, decode(document, config))
@@ -198,10 +198,11 @@ def text_examples_for(
     labels = page_labels(page.blocks, gold, with_snippets, without_snippets)
     weights = block_weights(texts, labels)
     groups = np.zeros(len(texts), dtype=np.int64)  # lines have no containers
-    return PageExamples(key, site, dataset, features, labels, weights, texts, page.language, groups)
+    return PageExamples(key, site, dataset, features, labels, weights, texts, page.feature_language(config), groups)
 
 
-def _dump_examples(args: tuple[list[str], Any]) -> list[PageExamples]:
+def _dump_examples(args: tuple[list[str], GoldPage]) -> list[PageExamples]:
+    """The line examples of one gold page: one per dumps folder that has a dump of it."""
     dumps, page = args
     found = []
     for folder in dumps:
@@ -230,8 +231,6 @@ def dump_examples(
     A dumps folder mirrors the data: ``<dumps>/<dataset>/<id>.txt`` (as ``bench.textdumps``
     writes them); with several folders (several converters) a page gives one example each.
     """
-    from cleaner.learning.evaluate import load_devdata
-
     pages = list(load_devdata(root, datasets, with_html=False))
     tasks = [([str(d) for d in dumps], p) for p in pages]
     if jobs > 1:
@@ -250,8 +249,6 @@ def devdata_examples(
     with_votes: bool = False,
 ) -> list[PageExamples]:
     """Examples for every devdata page under ``root`` (pages that fail to parse are left out)."""
-    from cleaner.learning.evaluate import load_devdata
-
     pages = list(load_devdata(root, datasets, limit, with_html=False))
     tasks = [(str(root), p, with_votes) for p in pages]
     if jobs > 1:
@@ -332,8 +329,6 @@ def fit_model(
 
 def ensemble_weights(rows: Sequence[PageExamples], stage2: TreeEnsemble) -> list[float]:
     """Fit the ensemble's stacking weights on the stage-two scores of out-of-fold stage-one scores."""
-    from cleaner.extractors.ensemble import fit_weights, vote_matrix
-
     matrices, labels, weights = [], [], []
     for r in rows:
         assert r.votes is not None

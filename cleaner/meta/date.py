@@ -22,7 +22,7 @@ near the headline and declared nowhere may be any date of the story ("On March 3
 Measured on andythefactory-news2023 (100 news pages, gold dates by people), split by site
 into halves: these rules 0.909 / 0.933 same-day, htmldate alone 0.891 / 0.889, markup
 then htmldate 0.855 / 0.889; 0.93 on the whole set since block elements are read apart
-(``page.BLOCK_TAGS``). Dates are taken as written, in the publisher's time
+(``page.LINE_TAGS``). Dates are taken as written, in the publisher's time
 zone: converting "2023-12-25T22:03Z" to another zone would guess where the reader is.
 """
 
@@ -32,6 +32,8 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
+
+import htmldate
 
 from cleaner.meta.page import ARTICLE_TYPES, PageMeta, text_pieces, text_pieces_backward, visible_text
 
@@ -47,9 +49,13 @@ DATELINE_AFTER = 600
 DATELINE_BEFORE = 150
 
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+# Months by the first three letters of their names in English, German, French and Spanish
+# (the languages of the text dumps' date lines the rules read; the HTML datelines here are
+# read in English only). "jui" is juin or juillet: see month_number.
+MONTH_NUMBERS: dict[str, int] = {
+    "jan": 1, "ene": 1, "feb": 2, "fév": 2, "fev": 2, "mar": 3, "mär": 3, "apr": 4, "avr": 4, "abr": 4, "may": 5,
+    "mai": 5, "jun": 6, "jul": 7, "aug": 8, "aoû": 8, "aou": 8, "ago": 8, "sep": 9, "oct": 10, "okt": 10,
+    "nov": 11, "dec": 12, "dez": 12, "déc": 12, "dic": 12,
 }  # fmt: skip
 _MONTH = (
     r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -96,20 +102,27 @@ PUBLISHED_META = (
 MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified")
 
 
+def month_number(name: str) -> int | None:
+    """The month a name or abbreviation stands for ("Dec." -> 12, "März" -> 3, "juillet" -> 7), None if unknown."""
+    lowered = name.lower()
+    if lowered[:3] == "jui":  # juin / juillet
+        return 6 if lowered.startswith("juin") else 7
+    return MONTH_NUMBERS.get(lowered[:3])
+
+
+def calendar_date(year: int | str, month: int | str, day: int | str) -> date | None:
+    """The date the parts make (the month a number or a name), or None when it is no real date."""
+    try:
+        number = int(month) if isinstance(month, int) or month.isdigit() else month_number(month)
+        return None if number is None else date(int(year), number, int(day))
+    except ValueError:
+        return None
+
+
 def make_date(year: int | str, month: int | str, day: int | str) -> str | None:
     """``YYYY-MM-DD`` when the parts make a real date in the accepted years, else None."""
-    try:
-        value = date(int(year), _month_number(month), int(day))
-    except (ValueError, KeyError):
-        return None
-    return value.isoformat() if MIN_YEAR <= value.year <= MAX_YEAR else None
-
-
-def _month_number(month: int | str) -> int:
-    """The month's number from a number or an English name or abbreviation ("Dec." -> 12)."""
-    if isinstance(month, int) or str(month).isdigit():
-        return int(month)
-    return _MONTHS[str(month)[:3].lower()]
+    value = calendar_date(year, month, day)
+    return value.isoformat() if value is not None and MIN_YEAR <= value.year <= MAX_YEAR else None
 
 
 def iso_date(value: Any) -> str | None:
@@ -264,10 +277,8 @@ def htmldate_date(tree: Any, url: str | None) -> str | None:
     About 7 ms a page where it runs (on the devdata pages), so it runs only when nothing
     else found a date: 45% of the devdata pages.
     """
-    from htmldate import find_date
-
     try:
-        found = find_date(tree, url=url, original_date=True, extensive_search=False)
+        found = htmldate.find_date(tree, url=url, original_date=True, extensive_search=False)
     except Exception:  # noqa: BLE001 - a date is optional; a library failure must not fail the page
         return None
     return iso_date(found) if found else None

@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from cleaner.io import host_of
 from cleaner.meta.author import find_author
-from cleaner.meta.date import find_date, htmldate_date, iso_date
+from cleaner.meta.date import find_date, iso_date
 from cleaner.meta.page import ARTICLE_TYPES, PageMeta, clean_space
 from cleaner.meta.title import find_title, site_names
 
@@ -46,24 +47,6 @@ MAX_TERMS = 20
 MAX_TERM_CHARS = 60
 _LANG_ATTR = re.compile(r"^\s*([a-z]{2,3})(?:[-_][a-z0-9]+)*\s*$", re.IGNORECASE)
 _TERM_SEPARATORS = re.compile(r"\s*[,;|]\s*")
-
-
-def host_of(url: str | None) -> str | None:
-    """The lower-case host of ``url`` without port or a leading ``www.``; None if it has none."""
-    if not url:
-        return None
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        return None
-    if not host:
-        return None
-    return host[4:] if host.startswith("www.") else host
-
-
-def publication_date(tree: Any, url: str | None) -> str | None:
-    """The publication date htmldate finds in ``tree`` (kept for callers of the old name)."""
-    return htmldate_date(tree, url)
 
 
 def declared_language(tree: Any) -> str | None:
@@ -217,4 +200,4 @@ def html_metadata(tree: Any, url: str | None) -> tuple[dict[str, Any], dict[str,
     return fields, sources
 
 
-__all__ = ["HTML_FIELDS", "html_metadata", "host_of", "iso_date", "publication_date", "declared_language"]
+__all__ = ["HTML_FIELDS", "html_metadata", "iso_date", "declared_language"]

@@ -24,7 +24,7 @@ _WORDS = re.compile(r"\w+")
 _HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "button"})
 # Elements shown on lines of their own: their text is separated from the text around them
 # ("<p>By Ann Lee</p><p>Dec. 3, 2023</p>" reads "By Ann Lee Dec. 3, 2023", not "...LeeDec.").
-BLOCK_TAGS = frozenset(
+LINE_TAGS = frozenset(
     {
         "address", "article", "aside", "blockquote", "br", "dd", "details", "div", "dl", "dt", "fieldset",
         "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
@@ -95,12 +95,12 @@ def text_pieces(element: Any) -> Iterator[str]:
             if _hidden(node):
                 walker.skip_subtree()
                 continue
-            if node.tag in BLOCK_TAGS:
+            if node.tag in LINE_TAGS:
                 yield " "
             if node.text:
                 yield node.text
         elif node is not element:
-            if node.tag in BLOCK_TAGS:
+            if node.tag in LINE_TAGS:
                 yield " "
             if node.tail:
                 yield node.tail
@@ -117,7 +117,7 @@ def text_pieces_backward(element: Any) -> Iterator[str]:
         if _hidden(item):
             continue
         # The pieces of ``item`` in page order are pushed so that the last is popped first.
-        block = item.tag in BLOCK_TAGS
+        block = item.tag in LINE_TAGS
         if block:
             stack.append(" ")
         if item.text:

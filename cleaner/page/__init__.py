@@ -1,1 +1,15 @@
-"""TODO."""
+"""The page: a decoded document cut into blocks, and the facts every later stage shares.
+
+- :mod:`cleaner.page.segment`: the lxml parse and the blocks of a page (DOM blocks for
+  HTML, lines for text dumps); a block's text never holds a line break;
+- :mod:`cleaner.page.language`: language identification and stopword lists;
+- :mod:`cleaner.page.features`: per-line text measures (:class:`LineFeatures`);
+- :mod:`cleaner.page.matrix`: the learned model's feature matrix of a page's blocks;
+- :mod:`cleaner.page.facts`: :class:`Page`, the parsed page with its facts (language,
+  stopwords, line features, feature matrix) computed once and kept on it.
+"""
+
+from cleaner.page.facts import Page
+from cleaner.page.features import LineFeatures
+
+__all__ = ["LineFeatures", "Page"]

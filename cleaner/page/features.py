@@ -1,9 +1,10 @@
-"""Per-block text features, shared by the rules extractor and (later) the learned model.
+"""Per-line text features, shared by the rules extractor and the learned model's matrix.
 
 :func:`line_features` measures one line; :func:`block_features` measures every block of a
-page in one go (the language's stopwords are looked up once). Everything is computed with
-string methods and precompiled regexes: no per-character Python loops, so the text path
-stays above 5 MB/s.
+page in one go (the language's stopwords are looked up once). A page measures its blocks
+once per stopword language, as one of its facts (:class:`cleaner.page.facts.Page`).
+Everything is computed with string methods and precompiled regexes: no per-character
+Python loops, so the text path stays above 5 MB/s.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ _DELETE_SEPARATORS = str.maketrans("", "", "|•·»›")
 _DELETE_DIGITS = str.maketrans("", "", "0123456789")
 # Punctuation around words, replaced by spaces before the stopword lookup.
 _PUNCT = re.compile(r"""["'“”‘’«»()\[\]{}.,;:!?…*#|/]""")
-_PUNCT_TO_SPACE = str.maketrans({c: " " for c in "\"'“”‘’«»()[]{}.,;:!?…*#|/"})
+PUNCT_TO_SPACE = str.maketrans({c: " " for c in "\"'“”‘’«»()[]{}.,;:!?…*#|/"})
 # A capitalised word: a capital letter at the start of the line or after a space/quote.
 _CAP_WORD = re.compile(r"(?:^|(?<=\s))[\"'“‘(«¿¡]?[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁΑ-Ω]")
 # The same matches, written to start with a character class (an opening quote or a capital)
@@ -124,7 +125,7 @@ def line_features(
     cjk = 0 if text.isascii() else len(_CJK.findall(text))
     words = max(n, int(cjk / _CJK_CHARS_PER_WORD)) if cjk else n
     if tokens is None:
-        tokens = text.lower().translate(_PUNCT_TO_SPACE).split()
+        tokens = text.lower().translate(PUNCT_TO_SPACE).split()
     nstop = sum(map(stops.__contains__, tokens)) if stops else 0
     if cap_words < 0:
         cap_words = len(_CAP_WORD.findall(text))
@@ -150,46 +151,22 @@ def line_features(
     )
 
 
-# The last page measured and its measures: the text-line model measures the very lines
-# the rules extractor has just measured (the same list of blocks, the same stopwords), a
-# quarter of its time. One entry, held by identity, so nothing stale can be returned.
-_LAST: tuple[Sequence[Block], frozenset[str], list[LineFeatures]] | None = None
-
-
 def block_features(
     blocks: Sequence[Block], stops: frozenset[str], views: LineViews | None = None
 ) -> list[LineFeatures]:
-    """Measure every block of a page, in order (the page-wide work is done once).
+    """Measure every block of a page, in order: the same values as :func:`line_features` on each.
 
-    Measuring the same ``blocks`` object with the same ``stops`` object again returns the
-    first result (the blocks of a page are never changed after segmentation).
-    """
-    global _LAST
-    last = _LAST
-    if last is not None and last[0] is blocks and last[1] is stops:
-        return last[2]
-    measured = _measure_blocks(blocks, stops, views)
-    _LAST = (blocks, stops, measured)
-    return measured
-
-
-def _measure_blocks(
-    blocks: Sequence[Block], stops: frozenset[str], views: LineViews | None = None
-) -> list[LineFeatures]:
-    """:func:`block_features` without the memory of the last page.
-
-    Gives the same values as :func:`line_features` on each block: every measure is taken
-    either with one call over the whole page (digits, separators, capitals, currency and
-    URL hints, mapped back to lines by their offsets) or with one list comprehension per
-    measure, which keeps the per-line Python work to a few C calls.
+    Every measure is taken either with one call over the whole page (digits, separators,
+    capitals, currency and URL hints, mapped back to lines by their offsets) or with one
+    list comprehension per measure, which keeps the per-line Python work to a few C calls.
+    The page is the blocks joined by newlines: a block's text never holds a line break
+    (see :class:`cleaner.model.Block`), so each line of the page is one block.
+    ``views`` are the page's :func:`line_views`, computed here when not given.
     """
     texts = [b.text for b in blocks]
     if not texts:
         return []
     page = "\n".join(texts)
-    if page.count("\n") != len(texts) - 1:
-        # a block spans several lines: measure line by line (page-wide passes would misalign)
-        return _block_features_by_line(texts, stops, views)
     if views is None:
         views = line_views(texts)
     n = len(texts)
@@ -210,15 +187,15 @@ def _measure_blocks(
     caps = [m.count("\x01") for m in _CAP_WORD_FAST.sub("\x01", page).split("\n")]
     digits = [c - len(r) for c, r in zip(chars, _DIGITS.sub("", page).split("\n"), strict=True)]
     seps = [c - len(r) for c, r in zip(chars, _SEPARATORS.sub("", page).split("\n"), strict=True)]
-    starts = list(accumulate(chars[:-1], lambda a, c: a + c + 1, initial=0))
-    currency_lines = _lines_of(_CURRENCY_PAGE.finditer(page), starts)
-    url_lines = _lines_of(_URL_HINT.finditer(page), starts)
+    starts = line_starts(chars)
+    currency_lines = lines_of(_CURRENCY_PAGE.finditer(page), starts)
+    url_lines = lines_of(_URL_HINT.finditer(page), starts)
     urls = [0] * n
     for i in url_lines:
         urls[i] = len(_URL.findall(texts[i]))
     emails = [0] * n
     if "@" in page:
-        for i in _lines_of(re.finditer("@", page), starts):
+        for i in lines_of(re.finditer("@", page), starts):
             emails[i] = len(_EMAIL.findall(texts[i]))
     last = max(1, n - 1)
     count = str.count
@@ -246,18 +223,11 @@ def _measure_blocks(
     )
 
 
-def _lines_of(matches: Iterable[re.Match[str]], starts: list[int]) -> set[int]:
+def line_starts(lengths: Sequence[int]) -> list[int]:
+    """The offsets at which lines of these lengths start once joined by newlines."""
+    return list(accumulate(lengths[:-1], lambda a, c: a + c + 1, initial=0))
+
+
+def lines_of(matches: Iterable[re.Match[str]], starts: list[int]) -> set[int]:
     """The indexes of the lines (starting at the offsets ``starts``) that hold a match."""
     return {bisect_right(starts, m.start()) - 1 for m in matches}
-
-
-def _block_features_by_line(texts: list[str], stops: frozenset[str], views: LineViews | None) -> list[LineFeatures]:
-    """The former page-wide pass, kept for blocks that contain line breaks."""
-    if views is None:
-        views = line_views(texts)
-    marked = _CAP_WORD.sub("\x01", "\n".join(texts)).split("\n")
-    last = max(1, len(texts) - 1)
-    return [
-        line_features(t, stops, i / last if len(texts) > 1 else 0.0, views.tokens[i], marked[i].count("\x01"))
-        for i, t in enumerate(texts)
-    ]

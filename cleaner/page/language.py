@@ -1,15 +1,21 @@
 """Language identification and stopword lists.
 
-:func:`identify` runs py3langid (its model ships in the wheel, no network) once per
-document on a sample of its longest-looking lines; :func:`stopwords` maps the ISO 639-1
-code onto jusText's stoplists, cached per language.
+:func:`identify` runs py3langid (its model ships in the wheel, no network) on a sample of
+a document's longest-looking lines; :func:`stopwords` maps the ISO 639-1 code onto
+jusText's stoplists, cached per language; :func:`html_lang_code` reads the language a page
+declares in ``<html lang>``. A page identifies its language once, as one of its facts
+(:class:`cleaner.page.facts.Page`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
+
+import justext
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 # ISO 639-1 -> the name of jusText's stoplist. Only languages both tools know.
 JUSTEXT_NAMES: dict[str, str] = {
@@ -50,8 +56,7 @@ _MIN_CONFIDENCE = 0.5
 
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
+    """py3langid's identifier, its model loaded on first use (about a second)."""
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
@@ -97,9 +102,35 @@ def stopwords(lang: str | None) -> frozenset[str]:
     ``None`` (language not identified) gets the English list, the most common language of
     web corpora, so stopword density still separates prose from menus.
     """
-    import justext
-
     name = JUSTEXT_NAMES.get(lang or "en")
     if name is None:
         return frozenset()
     return frozenset(w.lower() for w in justext.get_stoplist(name))
+
+
+def page_stopwords(lang: str | None) -> frozenset[str]:
+    """The stopwords a page's features count: none for unsegmented scripts (zh, ja...)."""
+    return frozenset() if lang in UNSEGMENTED else stopwords(lang)
+
+
+# A declared language is trusted for the stopword features only when it is one of these
+# two-letter codes with a stopword list: a wrong or odd lang attribute ("x-default",
+# "en-US-posix") falls back to identification from the text.
+_STOPLIST_LANG_ATTR = re.compile(r"^\s*([a-z]{2})(?:[-_][a-z0-9]+)*\s*$", re.IGNORECASE)
+
+
+def html_lang_code(tree: Any) -> str | None:
+    """The two-letter code of ``<html lang>`` (or ``xml:lang``) when jusText has a stoplist for it, else None.
+
+    Reading the attribute costs nothing, where identifying the language from the text
+    costs about a millisecond a page; the learned model's features take their stopword
+    list from it. (The metadata's ``language`` reads the declaration more widely:
+    :func:`cleaner.meta.html.declared_language`.)
+    """
+    if tree is None:
+        return None
+    match = _STOPLIST_LANG_ATTR.match(tree.get("lang") or tree.get("xml:lang") or "")
+    if match is None:
+        return None
+    code = match.group(1).lower()
+    return code if code in JUSTEXT_NAMES else None

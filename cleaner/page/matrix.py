@@ -1,15 +1,16 @@
 """Feature matrices for the learned extractor: one row per block (or text line) of a page.
 
-:func:`page_matrix` turns a page's blocks into a ``float64`` matrix in one go. The text
-features come from :mod:`cleaner.page.features` (the ones the rules extractor uses); the HTML
-features read the block's tag, ancestors, class/id tokens and link characters; the context
-features copy neighbours' values and summarise the page, so a per-block classifier sees
-where the block sits. Text lines get the text and context columns only
-(``html=False``), so one builder serves both input types.
+:func:`feature_matrix` turns a page's blocks and their line features into a ``float64``
+matrix in one go. The text features come from :mod:`cleaner.page.features` (the ones the
+rules extractor uses); the HTML features read the block's tag, ancestors, class/id tokens
+and link characters; the context features copy neighbours' values and summarise the page,
+so a per-block classifier sees where the block sits. Text lines get the text and context
+columns only (``html=False``), so one builder serves both input types. A page builds its
+matrix once, as one of its facts (:class:`cleaner.page.facts.Page`).
 
-Everything per page is vectorised with numpy; the per-block Python work is one call of
-:func:`cleaner.page.features.line_features` plus dictionary look-ups cached per distinct tag
-path and class/id token set (blocks of one container share them).
+Everything per page is vectorised with numpy; the per-block Python work is dictionary
+look-ups cached per distinct tag path and class/id token set (blocks of one container
+share them).
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from operator import attrgetter, or_
 import numpy as np
 
 from cleaner.model import Block
-from cleaner.page.features import block_features
-from cleaner.page.language import UNSEGMENTED, stopwords
+from cleaner.page.features import LineFeatures
+from cleaner.page.segment import MAX_ATTR_TOKENS, MAX_TAG_PATH
 
 # ----------------------------------------------------------------------------- vocabulary
 
@@ -89,7 +90,7 @@ ATTR_GROUPS: dict[str, tuple[str, ...]] = {
     "code": ("code", "highlight", "syntax", "pre"),
     "table": ("table", "spec", "row", "col"),
 }
-# The markers segment.py adds for hidden elements.
+# The markers the segmenter adds for hidden elements (cleaner.page.segment).
 HIDDEN_MARKERS: tuple[str, ...] = ("attr:hidden", "attr:aria-hidden", "style:display-none")
 # Words that name a boilerplate role in many languages' web pages (the English term is
 # used across the web; the rest are the commonest equivalents in devdata's languages).
@@ -159,8 +160,8 @@ _TAG_INDEX = {tag: i for i, group in enumerate(TAG_GROUPS.values()) for tag in g
 _ANCESTOR_INDEX = {tag: i for i, tag in enumerate(ANCESTORS)}
 # "ad" as a substring would match "header", "load", "shadow": the ad group matches whole tokens only.
 _WHOLE_TOKEN_GROUPS = frozenset({"ad"})
-# tag_path is cut at 24 levels by segment.py; depth is scaled by that bound.
-_MAX_DEPTH = 24.0
+# tag_path is cut at MAX_TAG_PATH levels by the segmenter; depth is scaled by that bound.
+_MAX_DEPTH = float(MAX_TAG_PATH)
 
 # Columns every block has (text path and HTML path).
 TEXT_BASE = (
@@ -197,16 +198,11 @@ HTML_COLUMNS: tuple[str, ...] = (*TEXT_BASE, *HTML_BASE, *_context_names(_CONTEX
 
 
 def feature_names(html: bool) -> tuple[str, ...]:
-    """The column names of :func:`page_matrix`'s output for HTML blocks or text lines."""
+    """The column names of :func:`feature_matrix`'s output for HTML blocks or text lines."""
     return HTML_COLUMNS if html else TEXT_COLUMNS
 
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def page_stopwords(lang: str | None) -> frozenset[str]:
-    """The stopwords used for a page's features: none for unsegmented scripts (zh, ja...)."""
-    return frozenset() if lang in UNSEGMENTED else stopwords(lang)
 
 
 def _shift(values: np.ndarray, offset: int, fill: float = -1.0) -> np.ndarray:
@@ -249,7 +245,7 @@ def _run_stats(ids: np.ndarray, values: np.ndarray) -> np.ndarray:
 # Group bits of each class/id token seen so far: pages reuse a few hundred tokens across
 # thousands of blocks, so each is matched against the stems once. Cleared past this many
 # tokens so a long run over millions of pages keeps a bounded cache (sized as the caches of
-# segment.py, see _VALUE_CACHE_LIMIT there: larger caches were no faster and took 180 MB).
+# cleaner.page.segment, see its value cache: larger caches were no faster and took 180 MB).
 _TOKEN_BITS: dict[str, int] = {}
 _TOKEN_CACHE_LIMIT = 20_000
 
@@ -279,7 +275,8 @@ def _stem_bits() -> tuple[re.Pattern[str], dict[str, int], dict[str, int]]:
 _STEM_RE, _STEM_PREFIX_BITS, _WHOLE_TOKEN_BITS = _stem_bits()
 
 
-def _token_bits(token: str) -> int:
+def token_bits(token: str) -> int:
+    """The bits of the :data:`ATTR_GROUPS` a class/id token names (cached per token)."""
     bits = _TOKEN_BITS.get(token)
     if bits is None:
         bits = 0
@@ -320,13 +317,13 @@ def _compute_attr_row(tokens: frozenset[str]) -> np.ndarray:
     row = np.zeros(len(ATTR_GROUPS) + 2)
     values = list(map(_TOKEN_BITS.get, tokens))
     if None in values:
-        values = [_token_bits(t) if v is None else v for t, v in zip(tokens, values, strict=True)]
+        values = [token_bits(t) if v is None else v for t, v in zip(tokens, values, strict=True)]
     bits = reduce(or_, values, 0)
     row[: len(ATTR_GROUPS)] = np.right_shift(bits, _GROUP_SHIFTS) & 1
     row[-2] = any(m in tokens for m in HIDDEN_MARKERS)
     plain = len(tokens) - sum(1 for t in tokens if ":" in t)
-    # Scaled by 64, the cap segment.py puts on a block's tokens.
-    row[-1] = min(plain, 64) / 64.0
+    # Scaled by the cap the segmenter puts on a block's tokens.
+    row[-1] = min(plain, MAX_ATTR_TOKENS) / float(MAX_ATTR_TOKENS)
     return row
 
 
@@ -345,12 +342,11 @@ def _path_row(path: tuple[str, ...], tag: str) -> np.ndarray:
 # ----------------------------------------------------------------------------- matrices
 
 
-def text_base(blocks: Sequence[Block], stops: frozenset[str]) -> np.ndarray:
-    """The :data:`TEXT_BASE` columns for every block (rows in block order)."""
+def text_base(blocks: Sequence[Block], feats: Sequence[LineFeatures]) -> np.ndarray:
+    """The :data:`TEXT_BASE` columns for every block (rows in block order), given its line features."""
     n = len(blocks)
     if n == 0:
         return np.zeros((0, len(TEXT_BASE)))
-    feats = block_features(blocks, stops)
     raw = np.array([_GET_LINE(f) for f in feats], dtype=np.float64)
     col = {name: raw[:, i] for i, name in enumerate(_LINE_FIELDS)}
     texts = [b.text for b in blocks]
@@ -361,7 +357,7 @@ def text_base(blocks: Sequence[Block], stops: frozenset[str]) -> np.ndarray:
     kw = np.zeros((n, len(KEYWORDS)))
     # Keywords are looked for in the first 200 characters: boilerplate says what it is up
     # front, and long prose would only add chance matches.
-    heads = [t[:200].replace("\n", " ").lower() for t in texts]
+    heads = [t[:200].lower() for t in texts]
     starts = np.cumsum([0] + [len(h) + 1 for h in heads[:-1]])
     joined = "\n".join(heads)
     for k, find in enumerate(_KEYWORD_FINDERS):
@@ -388,6 +384,7 @@ def text_base(blocks: Sequence[Block], stops: frozenset[str]) -> np.ndarray:
             col["cap_ratio"],
             col["digit_ratio"],
             col["currency"],
+            # Counts capped at 3: past a few, more urls or addresses say nothing new.
             np.minimum(col["urls"], 3.0),
             np.minimum(col["emails"], 3.0),
             col["list_marker"],
@@ -452,6 +449,7 @@ def html_base(blocks: Sequence[Block], text: np.ndarray) -> np.ndarray:
     return np.column_stack(
         [
             density,
+            # All link: a separator or bullet outside the link leaves the density just under 1.
             (density > 0.95).astype(np.float64),
             depth,
             tag_part,
@@ -478,16 +476,17 @@ def context_columns(base: np.ndarray, index: Sequence[int]) -> np.ndarray:
     return np.column_stack(parts) if parts else np.zeros((len(base), 0))
 
 
-def page_matrix(blocks: Sequence[Block], lang: str | None, html: bool) -> np.ndarray:
+def feature_matrix(blocks: Sequence[Block], feats: Sequence[LineFeatures], html: bool) -> np.ndarray:
     """The feature matrix of a page: one row per block, columns :func:`feature_names`.
 
-    ``lang`` picks the stopword list (see :func:`page_stopwords`); ``html`` adds the tag,
-    ancestor, class/id, link and container columns (text lines have none of those).
+    ``feats`` are the blocks' line features (:func:`cleaner.page.features.block_features`,
+    whose stopword list decides the stopword columns); ``html`` adds the tag, ancestor,
+    class/id, link and container columns (text lines have none of those).
     """
     names = feature_names(html)
     if not blocks:
         return np.zeros((0, len(names)))
-    text = text_base(blocks, page_stopwords(lang))
+    text = text_base(blocks, feats)
     if not html:
         ctx = context_columns(text, [TEXT_BASE.index(c) for c in _CONTEXT_TEXT])
         return np.hstack([text, ctx])

@@ -1,7 +1,8 @@
 """Cut a page into blocks: DOM text blocks for HTML, non-blank lines for text dumps.
 
 Every extractor decides on the same blocks, so their votes can be compared and the output
-rebuilt from the decisions. HTML is parsed once with lxml (the tree is shared with the
+rebuilt from the decisions. Both segmenters keep the invariant of :class:`cleaner.model.Block`:
+a block's text never holds a line break. HTML is parsed once with lxml (the tree is shared with the
 extractors and the metadata) and walked iteratively, so nesting depth costs no recursion.
 """
 
@@ -153,7 +154,7 @@ def _strip_xml_declaration(markup: str) -> str:
 
 # Tokens of each class/id value seen so far: a page repeats a few hundred class strings
 # over thousands of elements. Cleared past this many values to stay bounded over a long run:
-# 10,000 (with the caches of blockfeatures.py at a tenth of their first sizes) cleans 1,500
+# 10,000 (with the caches of cleaner.page.matrix at a tenth of their first sizes) cleans 1,500
 # devdata pages as fast as ten times more, and a worker grows by 60 MB instead of 240 MB.
 _VALUE_TOKENS: dict[str, tuple[str, ...]] = {}
 _VALUE_CACHE_LIMIT = 10_000
@@ -263,8 +264,9 @@ class _BlockBuilder:
 def segment_html(root: Any) -> list[Block]:
     """Return the visible text blocks of a parsed page in document order.
 
-    A block is the text between two block-level boundaries, whitespace collapsed; its
-    ``tag`` is the innermost block-level element holding it.
+    A block is the text between two block-level boundaries, white space collapsed (the
+    white space includes every line break ``str.splitlines`` knows, so no block holds
+    one); its ``tag`` is the innermost block-level element holding it.
     """
     body = root.find("body")
     start = body if body is not None else root
@@ -369,7 +371,10 @@ def _add_tail(
 
 
 def segment_text(text: str) -> list[Block]:
-    """Return one block per non-blank line of a text dump, stripped, with its line number."""
+    """Return one block per non-blank line of a text dump, stripped, with its line number.
+
+    Lines are cut by ``str.splitlines``, so no block holds any of the line breaks it knows.
+    """
     blocks: list[Block] = []
     for line_no, line in enumerate(text.splitlines()):
         stripped = line.strip()
