@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from functools import partial
 from typing import Any
 
 import click
@@ -145,26 +146,14 @@ def clean(
     """Clean INPUTS (files, folders, archives, or - for stdin) into OUTPUT."""
     try:
         config = _config(config_file, **options)
-        if engine == "ray":
-            if resume:
-                raise UsageError("--resume works with --engine local only; rerun the whole job on Ray")
-            summary = run_ray(
-                list(inputs),
-                output,
-                config=config,
-                jobs=jobs,
-                errors_path=errors_path,
-                fmt=fmt,
-                progress=progress,
-                stats_path=stats_path,
-            )
-            sys.exit(summary.exit_code)
-        summary = run_batch(
+        if engine == "ray" and resume:
+            raise UsageError("--resume works with --engine local only; rerun the whole job on Ray")
+        executor = partial(run_ray) if engine == "ray" else partial(run_batch, resume=resume)
+        summary = executor(
             list(inputs),
             output,
             config=config,
             jobs=jobs,
-            resume=resume,
             errors_path=errors_path,
             fmt=fmt,
             progress=progress,

@@ -11,7 +11,8 @@ apart, and turns every record into a :class:`~cleaner.model.Document`, a
 - :mod:`~cleaner.io.jsonl`: JSONL lines and dataset rows (one reading of their fields);
 - :mod:`~cleaner.io.warc`: WARC and WET records; :mod:`~cleaner.io.http`: HTTP encodings;
 - :mod:`~cleaner.io.decode`: bytes -> str as a browser decodes them (pages and text dumps);
-- :mod:`~cleaner.io.items`: Skipped, ReadFailure; :mod:`~cleaner.io.naming`: ids and sites.
+- :mod:`~cleaner.io.items`: Skipped, ReadFailure; :mod:`~cleaner.io.naming`: ids and sites;
+- :mod:`~cleaner.io.streams`: bounded reads, and stdin with its sniffed head put back.
 """
 
 from cleaner.io.discover import InputFile, discover

@@ -23,14 +23,11 @@ from cleaner.io.items import ReadFailure, ReadItem, error_type, gzip_failure
 from cleaner.io.jsonl import read_jsonl
 from cleaner.io.naming import hash_id
 from cleaner.io.sniff import GZIP_MAGIC, HEAD_BYTES, format_from_name, gunzip_head, looks_binary, sniff_format
+from cleaner.io.streams import CHUNK, HeadStream, chunks_upto
 from cleaner.io.warc import read_warc
 from cleaner.model import Document
 
 __all__ = ["read_file"]
-
-# Bytes read at a time from a (possibly gzipped) HTML or text file, so a truncated gzip
-# stream can say how far it got; 1 MB keeps the number of reads small.
-_CHUNK = 1 << 20
 
 
 def read_file(inp: InputFile, config: Config) -> Iterator[ReadItem]:
@@ -55,7 +52,7 @@ def _read(inp: InputFile, config: Config) -> Iterator[ReadItem]:
         stdin_buffer = sys.stdin.buffer
         head = stdin_buffer.read(HEAD_BYTES)
         # Buffered for readline (JSONL); FastWARC reads it in large blocks either way.
-        raw = cast(BinaryIO, io.BufferedReader(_HeadStream(head, stdin_buffer), _CHUNK))
+        raw = cast(BinaryIO, io.BufferedReader(HeadStream(head, stdin_buffer), CHUNK))
     else:
         raw = open(inp.path, "rb")  # noqa: SIM115 - closed in the finally below, after streaming
         head = raw.read(HEAD_BYTES)
@@ -96,10 +93,7 @@ def _read_single(stream: IO[bytes], fmt: str, inp: InputFile, config: Config) ->
     chunks: list[bytes] = []
     size = 0
     try:
-        while size <= config.max_bytes:
-            chunk = stream.read(min(_CHUNK, config.max_bytes + 1 - size))
-            if not chunk:
-                break
+        for chunk in chunks_upto(stream.read, config.max_bytes + 1):
             chunks.append(chunk)
             size += len(chunk)
     except (EOFError, OSError, zlib.error) as exc:
@@ -125,44 +119,3 @@ def _read_single(stream: IO[bytes], fmt: str, inp: InputFile, config: Config) ->
         site=inp.site,
         metadata=metadata,
     )
-
-
-class _HeadStream(io.RawIOBase):
-    """Bytes already read (the sniffed head) followed by the rest of a non-seekable stream.
-
-    It claims to be seekable and supports only the no-op seeks FastWARC makes to learn its
-    position, so stdin can be streamed into FastWARC (which refuses unseekable streams).
-    """
-
-    def __init__(self, head: bytes, rest: BinaryIO) -> None:
-        super().__init__()
-        self._head = head
-        self._rest = rest
-        self._pos = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        if (whence == io.SEEK_SET and offset == self._pos) or (whence == io.SEEK_CUR and offset == 0):
-            return self._pos
-        raise io.UnsupportedOperation("stdin cannot seek")
-
-    def readinto(self, buffer: Any) -> int:
-        view = memoryview(buffer).cast("B")
-        if self._head:
-            n = min(len(view), len(self._head))
-            view[:n] = self._head[:n]
-            self._head = self._head[n:]
-        else:
-            data = self._rest.read(len(view))
-            n = len(data)
-            view[:n] = data
-        self._pos += n
-        return n

@@ -29,17 +29,15 @@ from cleaner.io.http import undo_http_encodings
 from cleaner.io.items import ReadFailure, ReadItem, Skipped, error_type
 from cleaner.io.naming import hash_id, site_of
 from cleaner.io.sniff import HEAD_BYTES, looks_html
+from cleaner.io.streams import CHUNK, chunks_upto
 from cleaner.model import Document
 
 __all__ = ["read_warc"]
 
-# Bytes read at a time from a record's payload, and from a gzip stream while looking for
-# the end of a member.
-_CHUNK = 1 << 20
 # Compressed bytes read to find where a gzip member ends, to name a broken WARC stream's
 # failure: per-record members are at most a few MB; a longer one is a whole file gzipped as
 # one stream, whose end says little about where it broke.
-_MEMBER_SEARCH = 64 * _CHUNK
+_MEMBER_SEARCH = 64 * CHUNK
 _HTML_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/xml+xhtml"})
 
 
@@ -117,7 +115,7 @@ def _end_of_record(raw: BinaryIO, offset: int, length: int, gzipped: bool) -> in
         size = raw.seek(0, io.SEEK_END)
         raw.seek(offset)
         if not gzipped:
-            head = raw.read(_CHUNK)
+            head = raw.read(CHUNK)
             header_end = head.find(b"\r\n\r\n")
             if not head.startswith(b"WARC/") or header_end < 0:
                 return None
@@ -129,12 +127,12 @@ def _end_of_record(raw: BinaryIO, offset: int, length: int, gzipped: bool) -> in
         inflater = zlib.decompressobj(wbits=31)
         read = 0
         while not inflater.eof and read < _MEMBER_SEARCH:
-            chunk = raw.read(_CHUNK)
+            chunk = raw.read(CHUNK)
             if not chunk:
                 return size  # the member is cut: the bad data runs to the end of the file
             read += len(chunk)
-            while chunk and not inflater.eof:  # output is thrown away, at most _CHUNK at a time
-                inflater.decompress(chunk, _CHUNK)
+            while chunk and not inflater.eof:  # output is thrown away, at most CHUNK at a time
+                inflater.decompress(chunk, CHUNK)
                 chunk = inflater.unconsumed_tail
         return offset + read - len(inflater.unused_data) if inflater.eof else None
     except (OSError, ValueError, zlib.error):
@@ -238,14 +236,8 @@ def _record_body(record: WarcRecord, source: str, config: Config, gzipped: bool)
     """Read a record's payload, at most max_bytes + 1 of it, and check it is all there."""
     expected = record.content_length
     reader = record.reader
-    parts: list[bytes] = []
-    size = 0
-    while size <= config.max_bytes:
-        chunk = reader.read(min(_CHUNK, config.max_bytes + 1 - size))
-        if not chunk:
-            break
-        parts.append(chunk)
-        size += len(chunk)
+    parts = list(chunks_upto(reader.read, config.max_bytes + 1))
+    size = sum(map(len, parts))
     total = size + (reader.consume() if size > config.max_bytes else 0)
     if total < expected:
         return b"", ReadFailure(
