@@ -11,19 +11,9 @@ from hypothesis import strategies as st
 
 from cleaner.page.features import block_features
 from cleaner.page.language import stopwords
-from cleaner.page.matrix import (
-    ATTR_GROUPS,
-    HTML_COLUMNS,
-    KEYWORDS,
-    TEXT_COLUMNS,
-    feature_matrix,
-    feature_names,
-    keyword_positions,
-    run_ids,
-    token_bits,
-    window_mean,
-)
+from cleaner.page.matrix import HTML_COLUMNS, TEXT_COLUMNS, feature_matrix, feature_names, run_ids, window_mean
 from cleaner.page.segment import parse_html, segment_html
+from cleaner.page.vocabulary import ATTR_GROUPS, KEYWORDS, keyword_positions, token_bits
 
 PAGE = """<html lang="en"><body>
 <nav class="main-navigation"><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul></nav>

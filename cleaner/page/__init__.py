@@ -5,6 +5,7 @@
 - :mod:`cleaner.page.language`: language identification and stopword lists;
 - :mod:`cleaner.page.features`: per-line text measures (:class:`LineFeatures`);
 - :mod:`cleaner.page.matrix`: the learned model's feature matrix of a page's blocks;
+- :mod:`cleaner.page.vocabulary`: the tag, ancestor, class/id and keyword groups the matrix reads;
 - :mod:`cleaner.page.facts`: :class:`Page`, the parsed page with its facts (language,
   stopwords, line features, feature matrix) computed once and kept on it.
 """

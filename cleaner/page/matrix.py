@@ -16,99 +16,23 @@ share them).
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Callable, Sequence
-from functools import reduce
-from operator import attrgetter, or_
+from collections.abc import Sequence
+from operator import attrgetter
 
 import numpy as np
 
 from cleaner.model import Block
 from cleaner.page.features import LineFeatures
-from cleaner.page.segment import MAX_ATTR_TOKENS, MAX_TAG_PATH
-
-# ----------------------------------------------------------------------------- vocabulary
-
-# The block's own tag, grouped: tags that play the same role share a column.
-TAG_GROUPS: dict[str, tuple[str, ...]] = {
-    "p": ("p",),
-    "li": ("li",),
-    "h1": ("h1",),
-    "h2": ("h2",),
-    "h3": ("h3",),
-    "h4_6": ("h4", "h5", "h6"),
-    "cell": ("td", "th"),
-    "div": ("div",),
-    "section": ("section", "article", "main", "body", "html", "center"),
-    "quote": ("blockquote", "q"),
-    "pre": ("pre", "code"),
-    "def": ("dd", "dt", "dl"),
-    "caption": ("figcaption", "caption", "figure", "legend"),
-    "chrome": ("nav", "header", "footer", "aside", "menu", "form", "fieldset"),
-    "br": ("br",),
-    "address": ("address", "summary", "details"),
-}
-# Ancestors (the tag path above the block) whose presence says something about its role.
-ANCESTORS: tuple[str, ...] = (
-    "article", "main", "nav", "header", "footer", "aside", "form", "ul", "ol", "table",
-    "li", "a", "figure", "section", "blockquote", "button", "label", "dl", "p", "menu", "time",
-    "strong", "em", "span", "noscript",
-)  # fmt: skip
-# Class/id token groups. A block gets a group's flag when any token of the block or its
-# ancestors *contains* one of the group's stems (``main-navigation`` contains ``nav``):
-# curated, language-neutral stems generalise across sites where hashed raw tokens would
-# learn individual sites' class names.
-ATTR_GROUPS: dict[str, tuple[str, ...]] = {
-    "nav": ("nav", "menu", "breadcrumb", "crumb", "pagination", "pager", "toc", "skip"),
-    "header": ("header", "masthead", "topbar", "top-bar", "banner", "toolbar"),
-    "footer": ("footer", "copyright", "colophon", "bottom"),
-    "sidebar": ("sidebar", "side-bar", "aside", "rail", "widget", "secondary"),
-    "comment": ("comment", "reply", "respond", "discuss", "disqus", "replies"),
-    "share": ("share", "sharing", "social", "facebook", "twitter", "whatsapp", "linkedin", "follow"),
-    "related": ("related", "recommend", "more", "popular", "trending", "read-next", "teaser", "also"),
-    "newsletter": ("newsletter", "subscribe", "subscription", "signup", "sign-up", "optin", "mailing"),
-    "cookie": ("cookie", "consent", "gdpr", "privacy", "notice"),
-    "promo": ("promo", "sponsor", "advert", "banner-ad", "partner", "affiliate", "commercial"),
-    "ad": ("ad", "ads", "adslot", "dfp", "gpt"),
-    "job": ("job", "career", "hiring"),
-    "author": ("author", "byline", "by-line", "writer", "contributor", "profile", "bio"),
-    "date": ("date", "time", "published", "updated", "timestamp"),
-    "meta": ("meta", "info", "details", "tags", "tag", "category", "categories", "label"),
-    "caption": ("caption", "credit", "figcaption", "photo", "image", "img", "media", "gallery"),
-    "content": ("content", "article", "post", "entry", "story", "body", "text", "main", "prose", "markdown"),
-    "title": ("title", "headline", "heading", "hed"),
-    "lead": ("lead", "intro", "summary", "excerpt", "abstract", "standfirst", "dek", "description"),
-    "modal": ("modal", "popup", "overlay", "dialog", "lightbox", "drawer", "offcanvas"),
-    "login": ("login", "signin", "sign-in", "account", "register", "user"),
-    "search": ("search",),
-    "hidden": ("hidden", "hide", "sr-only", "screen-reader", "visually-hidden", "invisible", "collapse"),
-    "button": ("btn", "button", "cta", "icon"),
-    "card": ("card", "tile", "item", "grid", "list", "feed", "thumb"),
-    "product": ("product", "price", "cart", "buy", "shop", "review", "rating"),
-    "doc": ("doc", "docs", "documentation", "api", "reference", "wiki", "manual"),
-    "forum": ("message", "thread", "topic", "forum", "postbody", "bbcode"),
-    "code": ("code", "highlight", "syntax", "pre"),
-    "table": ("table", "spec", "row", "col"),
-}
-# The markers the segmenter adds for hidden elements (cleaner.page.segment).
-HIDDEN_MARKERS: tuple[str, ...] = ("attr:hidden", "attr:aria-hidden", "style:display-none")
-# Words that name a boilerplate role in many languages' web pages (the English term is
-# used across the web; the rest are the commonest equivalents in devdata's languages).
-KEYWORDS: dict[str, str] = {
-    "copyright": r"©|copyright|all rights reserved|alle rechte|tous droits|derechos reservados|版权",
-    "cookie": r"cookie|consent|datenschutz|privacy",
-    "subscribe": r"subscri|newsletter|abonn|suscr|sign up|inscri|anmeld",
-    "share": r"\bshare\b|teilen|partager|compartir|tweet|facebook|whatsapp|pinterest|linkedin",
-    "comment": r"comment|kommentar|reply|antworten|répondre|responder|评论",
-    "readmore": r"read more|weiterlesen|lire la suite|leer más|mehr lesen|continue reading|more\b|阅读",
-    "login": r"log ?in\b|sign ?in\b|anmelden|connexion|register|registrier|password|passwort",
-    "related": r"related|recommended|you may also|also like|popular|trending|verwandt|ähnliche|à lire aussi",
-    "advert": r"advertis|anzeige|sponsored|publicidad|publicité|werbung|广告",
-    "date_word": r"\b(?:19|20)\d\d\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\bago\b",
-    "byline": r"^(?:by|von|par|por|di|door|autor|author)\b",
-    "photo": r"photo|foto|image|bild|getty|reuters|\bap\b|afp|dpa|credit",
-    "skip": r"skip to|jump to|zum inhalt|aller au contenu|back to top|nach oben",
-}
+from cleaner.page.vocabulary import (
+    ANCESTOR_INDEX,
+    ANCESTORS,
+    ATTR_GROUPS,
+    KEYWORD_FINDERS,
+    KEYWORDS,
+    TAG_GROUPS,
+    attr_row,
+    path_row,
+)
 
 # Text-feature columns from cleaner.page.features.LineFeatures, in order.
 _LINE_FIELDS = (
@@ -116,52 +40,6 @@ _LINE_FIELDS = (
     "cap_ratio", "digit_ratio", "currency", "urls", "emails", "list_marker", "separators", "cjk", "position",
 )  # fmt: skip
 _GET_LINE = attrgetter(*_LINE_FIELDS)
-# Equivalent forms of the keyword patterns that open with a word boundary, written to
-# open with a literal (``\bap\b`` as ``a(?<!\wa)p\b``): Python's re then skips ahead in C
-# to the characters a match can start with, instead of trying the pattern at every
-# position (2 to 3 times faster; tests/test_blockfeatures.py checks the forms find the
-# same positions as KEYWORDS's patterns). A keyword may need several patterns.
-_FAST_FORMS: dict[str, tuple[str, ...]] = {
-    "share": (r"s(?<!\ws)hare\b|teilen|partager|compartir|tweet|facebook|whatsapp|pinterest|linkedin",),
-    "photo": (r"photo|foto|image|bild|getty|reuters|a(?<!\wa)p\b|afp|dpa|credit",),
-    "date_word": (r"\d(?<!\w\d)(?:(?<=1)9\d\d\b|(?<=2)0\d\d\b|\d?[./-]\d{1,2}[./-]\d{2,4}\b)", r"a(?<!\wa)go\b"),
-}
-_PLAIN = re.compile(r"[^\\.^$*+?{}\[\]()]*")
-
-
-def keyword_positions(name: str) -> Callable[[str], list[int]]:
-    """A function giving the start of every match of keyword ``name`` in a text (sorted or not).
-
-    Run over the lower-cased first characters of all blocks joined by newlines (a block's
-    text never holds one; MULTILINE anchors ``^`` at each block's start). A pattern that is
-    only alternative words is looked for word by word with ``str.find`` (ten times faster
-    than re); a block holds the keyword when any of its words starts in it, as with re.
-    """
-    pattern = KEYWORDS[name]
-    words = pattern.split("|")
-    if all(_PLAIN.fullmatch(w) for w in words):
-        return lambda text: _find_all(text, words)
-    compiled = [re.compile(p, re.MULTILINE) for p in _FAST_FORMS.get(name, (pattern,))]
-    return lambda text: [m.start() for c in compiled for m in c.finditer(text)]
-
-
-def _find_all(text: str, words: list[str]) -> list[int]:
-    found = []
-    for word in words:
-        at = text.find(word)
-        while at != -1:
-            found.append(at)
-            at = text.find(word, at + 1)
-    return found
-
-
-_KEYWORD_FINDERS = tuple(keyword_positions(name) for name in KEYWORDS)
-_TAG_INDEX = {tag: i for i, group in enumerate(TAG_GROUPS.values()) for tag in group}
-_ANCESTOR_INDEX = {tag: i for i, tag in enumerate(ANCESTORS)}
-# "ad" as a substring would match "header", "load", "shadow": the ad group matches whole tokens only.
-_WHOLE_TOKEN_GROUPS = frozenset({"ad"})
-# tag_path is cut at MAX_TAG_PATH levels by the segmenter; depth is scaled by that bound.
-_MAX_DEPTH = float(MAX_TAG_PATH)
 
 # Columns every block has (text path and HTML path).
 TEXT_BASE = (
@@ -242,103 +120,6 @@ def _run_stats(ids: np.ndarray, values: np.ndarray) -> np.ndarray:
     return sums[ids]
 
 
-# Group bits of each class/id token seen so far: pages reuse a few hundred tokens across
-# thousands of blocks, so each is matched against the stems once. Cleared past this many
-# tokens so a long run over millions of pages keeps a bounded cache (sized as the caches of
-# cleaner.page.segment, see its value cache: larger caches were no faster and took 180 MB).
-_TOKEN_BITS: dict[str, int] = {}
-_TOKEN_CACHE_LIMIT = 20_000
-
-
-def _stem_bits() -> tuple[re.Pattern[str], dict[str, int], dict[str, int]]:
-    """One regex finding every stem occurrence, and the group bits each match stands for.
-
-    The alternation lists stems longest first inside a lookahead, so at each position it
-    reports the longest stem starting there; every shorter stem matching at the same
-    position is a prefix of it, so its bits include the groups of all its prefixes. The
-    whole-token groups ("ad") are looked up separately.
-    """
-    stems: dict[str, int] = {}
-    whole: dict[str, int] = {}
-    for g, (name, group) in enumerate(ATTR_GROUPS.items()):
-        target = whole if name in _WHOLE_TOKEN_GROUPS else stems
-        for stem in group:
-            target[stem] = target.get(stem, 0) | 1 << g
-    prefix_bits = {
-        stem: reduce(or_, (bits for other, bits in stems.items() if stem.startswith(other)), 0) for stem in stems
-    }
-    ordered = sorted(stems, key=lambda x: (-len(x), x))
-    pattern = re.compile("(?=(" + "|".join(re.escape(x) for x in ordered) + "))")
-    return pattern, prefix_bits, whole
-
-
-_STEM_RE, _STEM_PREFIX_BITS, _WHOLE_TOKEN_BITS = _stem_bits()
-
-
-def token_bits(token: str) -> int:
-    """The bits of the :data:`ATTR_GROUPS` a class/id token names (cached per token)."""
-    bits = _TOKEN_BITS.get(token)
-    if bits is None:
-        bits = 0
-        # Tokens with a colon (markers, utility classes such as md:flex) name no role.
-        if ":" not in token:
-            bits = _WHOLE_TOKEN_BITS.get(token, 0)
-            for stem in _STEM_RE.findall(token):
-                bits |= _STEM_PREFIX_BITS[stem]
-        if len(_TOKEN_BITS) >= _TOKEN_CACHE_LIMIT:
-            _TOKEN_BITS.clear()
-        _TOKEN_BITS[token] = bits
-    return bits
-
-
-_GROUP_SHIFTS = np.arange(len(ATTR_GROUPS))
-for _marker in HIDDEN_MARKERS:  # markers are not class names: no group
-    _TOKEN_BITS[_marker] = 0
-
-
-# Rows of the token sets seen so far: equal sets recur across the blocks of a page and
-# across the pages of a site. Cleared past this many sets to stay bounded (5,000: see
-# _TOKEN_CACHE_LIMIT).
-_ROW_CACHE: dict[frozenset[str], np.ndarray] = {}
-_ROW_CACHE_LIMIT = 5_000
-
-
-def _attr_row(tokens: frozenset[str]) -> np.ndarray:
-    row = _ROW_CACHE.get(tokens)
-    if row is None:
-        row = _compute_attr_row(tokens)
-        if len(_ROW_CACHE) >= _ROW_CACHE_LIMIT:
-            _ROW_CACHE.clear()
-        _ROW_CACHE[tokens] = row
-    return row
-
-
-def _compute_attr_row(tokens: frozenset[str]) -> np.ndarray:
-    row = np.zeros(len(ATTR_GROUPS) + 2)
-    values = list(map(_TOKEN_BITS.get, tokens))
-    if None in values:
-        values = [token_bits(t) if v is None else v for t, v in zip(tokens, values, strict=True)]
-    bits = reduce(or_, values, 0)
-    row[: len(ATTR_GROUPS)] = np.right_shift(bits, _GROUP_SHIFTS) & 1
-    row[-2] = any(m in tokens for m in HIDDEN_MARKERS)
-    plain = len(tokens) - sum(1 for t in tokens if ":" in t)
-    # Scaled by the cap the segmenter puts on a block's tokens.
-    row[-1] = min(plain, MAX_ATTR_TOKENS) / float(MAX_ATTR_TOKENS)
-    return row
-
-
-def _path_row(path: tuple[str, ...], tag: str) -> np.ndarray:
-    row = np.zeros(len(TAG_GROUPS) + 1 + len(ANCESTORS) + 1)
-    row[_TAG_INDEX.get(tag, len(TAG_GROUPS))] = 1.0
-    base = len(TAG_GROUPS) + 1
-    for t in path[:-1]:
-        i = _ANCESTOR_INDEX.get(t)
-        if i is not None:
-            row[base + i] = 1.0
-    row[-1] = len(path) / _MAX_DEPTH
-    return row
-
-
 # ----------------------------------------------------------------------------- matrices
 
 
@@ -360,7 +141,7 @@ def text_base(blocks: Sequence[Block], feats: Sequence[LineFeatures]) -> np.ndar
     heads = [t[:200].lower() for t in texts]
     starts = np.cumsum([0] + [len(h) + 1 for h in heads[:-1]])
     joined = "\n".join(heads)
-    for k, find in enumerate(_KEYWORD_FINDERS):
+    for k, find in enumerate(KEYWORD_FINDERS):
         positions = find(joined)
         if positions:
             kw[np.searchsorted(starts, positions, side="right") - 1, k] = 1.0
@@ -420,12 +201,12 @@ def html_base(blocks: Sequence[Block], text: np.ndarray) -> np.ndarray:
         key = id(b.attr_tokens)
         row = attr_cache.get(key)
         if row is None:
-            row = attr_cache[key] = _attr_row(b.attr_tokens)
+            row = attr_cache[key] = attr_row(b.attr_tokens)
         attr_rows.append(row)
         pkey = (b.tag_path, b.tag)
         prow = path_cache.get(pkey)
         if prow is None:
-            prow = path_cache[pkey] = _path_row(b.tag_path, b.tag)
+            prow = path_cache[pkey] = path_row(b.tag_path, b.tag)
         path_rows.append(prow)
     attrs = np.array(attr_rows)
     paths = np.array(path_rows)
@@ -443,8 +224,8 @@ def html_base(blocks: Sequence[Block], text: np.ndarray) -> np.ndarray:
     tag_part = paths[:, : len(TAG_GROUPS) + 1]
     anc = paths[:, len(TAG_GROUPS) + 1 : -1]
     depth = paths[:, -1]
-    in_article = anc[:, _ANCESTOR_INDEX["article"]] > 0
-    in_main = anc[:, _ANCESTOR_INDEX["main"]] > 0
+    in_article = anc[:, ANCESTOR_INDEX["article"]] > 0
+    in_main = anc[:, ANCESTOR_INDEX["main"]] > 0
     in_content = attrs[:, list(ATTR_GROUPS).index("content")] > 0
     return np.column_stack(
         [
