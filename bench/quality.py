@@ -39,7 +39,7 @@ from typing import Any
 
 from bench import baselines, textdumps, write_section
 from cleaner.learning.devdata import FULL, SNIPPETS, TOOL_OUTPUT, GoldPage, load_devdata, read_html, split_by_site
-from cleaner.learning.scoring import PageScore, Summary, aggregate, fmt, format_table, metadata_scores, score_page
+from cleaner.learning.scoring import PageScore, ScoreSummary, aggregate, fmt, format_table, metadata_scores, score_page
 
 HTML_BASELINES = ("trafilatura", "justext", "resiliparse")
 TEXT_FILTERS = ("keep-all", "justext-lines", "c4", "c4-lines")
@@ -176,7 +176,7 @@ def _measure(dataset_type: str) -> str:
     )
 
 
-def _headline(summary: Summary) -> float | None:
+def _headline(summary: ScoreSummary) -> float | None:
     """The one figure of a group: shingle F1 where there is gold text, else snippet F1."""
     return summary.f1 if summary.n_full else summary.snippet_f1
 

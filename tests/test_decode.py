@@ -52,6 +52,18 @@ def test_utf8_text_and_bom() -> None:
     assert decode_text(b"") == ""
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_told_by_its_nul_bytes(encoding: str) -> None:
+    page = f"<html><head><title>Grüße</title></head><body><p>{GERMAN}</p><p>東京の天気</p></body></html>"
+    assert decode_html(page.encode(encoding)) == (page, encoding)
+    assert decode_text(GERMAN.encode(encoding)) == GERMAN
+
+
+def test_a_few_stray_nul_bytes_are_not_utf16() -> None:
+    page = "<html><body>" + "<p>A paragraph of plain ASCII text.</p>" * 20 + "\x00\x00\x00</body></html>"
+    assert decode_html(page.encode("utf-8")) == (page, "utf-8")
+
+
 def test_html_bom_wins_over_meta() -> None:
     page = '<meta charset="iso-8859-1"><p>Grüße</p>'
     text, encoding = decode_html(codecs.BOM_UTF8 + page.encode("utf-8"))

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from cleaner.learning.devdata import GoldPage, load_devdata, read_html, site_of, split_by_site
+from cleaner.learning.devdata import GoldPage, gold_site, load_devdata, read_html, split_by_site
 from cleaner.learning.scoring import (
     PageScore,
     aggregate,
@@ -177,9 +177,9 @@ def _site_pages() -> list[GoldPage]:
 
 def test_site_of():
     p = _site_pages()
-    assert [site_of(x) for x in p[:6]] == ["a.com", "a.com", "b.co.uk", "b.co.uk", "c.org", "d.de"]
-    assert site_of(_page(id="z", extra={"url_from_html": "https://M.Example.com/a"})) == "example.com"
-    assert site_of(_page(id="z")) == "ds/z"
+    assert [gold_site(x) for x in p[:6]] == ["a.com", "a.com", "b.co.uk", "b.co.uk", "c.org", "d.de"]
+    assert gold_site(_page(id="z", extra={"url_from_html": "https://M.Example.com/a"})) == "example.com"
+    assert gold_site(_page(id="z")) == "ds/z"
 
 
 def test_split_by_site_is_deterministic_and_disjoint():

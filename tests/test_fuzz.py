@@ -31,6 +31,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from replay import replay
 
 from cleaner import io as readers
 from cleaner import pipeline
@@ -188,18 +189,6 @@ def check_result(doc: Document, config: Config) -> None:
     line = dumps(record)
     assert "\n" not in line
     assert json.loads(line)["text"] == result.text == replay(doc, json.loads(line), config)
-
-
-def replay(doc: Document, record: dict[str, Any], config: Config) -> str:
-    """The text as the record explains it: the page segmented afresh, less the blocks ``removed`` names.
-
-    Independent of the Result's own text and decisions: the output must be rebuildable from
-    its explanation (and each removed entry must quote the block it names).
-    """
-    blocks = pipeline.parse(doc, pipeline.decode(doc, config)).blocks
-    removed = {entry["block"]: entry["text"] for entry in record["removed"]}
-    assert all(blocks[index].text == text for index, text in removed.items())
-    return "\n".join(block.text for position, block in enumerate(blocks) if position not in removed)
 
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

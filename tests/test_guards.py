@@ -200,7 +200,7 @@ def test_set_memory_limit_counts_from_the_current_size() -> None:
     assert resource.getrlimit(resource.RLIMIT_AS) == before
 
 
-# --- through the runner and the real pipeline ---------------------------------------------
+# --- through the local executor and the real pipeline ------------------------------------
 
 
 def write_corpus(root: Path, titles: list[str]) -> list[str]:

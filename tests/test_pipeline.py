@@ -2,10 +2,11 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from replay import replay_result
 
 import cleaner
 from cleaner.config import Config
-from cleaner.model import Document, Result
+from cleaner.model import Document
 from cleaner.pipeline import clean_document, sniff_input_type
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -16,13 +17,6 @@ PAGE = b"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Rai
 <p>The rain in Spain stays mainly in the plain, according to meteorologists who studied the region for many years and published their results.</p>
 <p>Farmers in the central plateau welcomed the downpour after a long dry summer that damaged many of their crops and dried out the wells.</p>
 </article><footer>Copyright 2024 Weather. All rights reserved.</footer></body></html>"""
-
-
-def replay(result: Result) -> str:
-    """The text rebuilt from the blocks and the list of removals, without ``rebuild_text``."""
-    assert [d.block for d in result.decisions] == [b.index for b in result.blocks]
-    removed = {r["block"] for r in result.removed}
-    return "\n".join(b.text for b in result.blocks if b.index not in removed)
 
 
 def test_clean_html_keeps_article_and_reports_metadata():
@@ -38,7 +32,7 @@ def test_clean_html_keeps_article_and_reports_metadata():
 
 def test_every_removal_has_a_reason_and_the_text_is_rebuilt_from_decisions():
     result = cleaner.clean(PAGE)
-    assert result.text == replay(result)
+    assert result.text == replay_result(result, Config())
     assert result.removed and all(r["reason"] and r["by"] for r in result.removed)
 
 
@@ -82,7 +76,7 @@ def test_any_bytes_give_a_result_never_an_exception(data, kind):
     doc = Document(id="x", source="fuzz", input_type=kind, content=data if kind == "html" else data.decode("latin-1"))
     result = clean_document(doc, Config())
     assert result.status in ("ok", "empty", "error")
-    assert result.text == replay(result)
+    assert result.text == replay_result(result, Config())
 
 
 @settings(max_examples=30, deadline=None)
@@ -112,4 +106,4 @@ def test_same_input_same_output_and_rebuild_from_decisions(parts):
     html = "<html><body>" + "".join(parts) + "</body></html>"
     first, second = cleaner.clean(html), cleaner.clean(html)
     assert first.text == second.text and first.decisions == second.decisions
-    assert first.text == replay(first)
+    assert first.text == replay_result(first, Config())

@@ -20,6 +20,7 @@ from cleaner.config import Config
 from cleaner.errors import UsageError
 from cleaner.io import InputFile, ReadFailure, Skipped, discover, read_file, sniff_format
 from cleaner.model import Document
+from cleaner.pipeline import clean_document
 
 if TYPE_CHECKING:
     from conftest import WarcBuilder
@@ -139,6 +140,15 @@ def test_binary_file_with_html_extension_is_still_a_document(tmp_path: Path) -> 
 def test_binary_file_of_unknown_extension_fails(tmp_path: Path) -> None:
     (failure,) = read(write(tmp_path, "image.bin", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200)))
     assert isinstance(failure, ReadFailure) and failure.source == "image.bin" and "binary" in failure.message
+
+
+def test_utf16_page_of_unknown_extension_is_read_and_decoded(tmp_path: Path) -> None:
+    """Binary or not is told for UTF-16 markup by its NUL bytes: it is a page, and it decodes."""
+    text = "A sentence about the weather in Zürich, where it rained all week long. " * 4
+    page = f"<html><head><title>Wetter</title></head><body><article><p>{text}</p></article></body></html>"
+    (doc,) = read(write(tmp_path, "page.dat", page.encode("utf-16-le")))
+    assert isinstance(doc, Document) and doc.input_type == "html"
+    assert clean_document(doc, Config()).text == text.strip()
 
 
 def test_unknown_extension_is_sniffed(tmp_path: Path) -> None:

@@ -8,15 +8,14 @@ from cleaner.config import Config
 from cleaner.extractors.rules import (
     FAMILY_ORDER,
     RulesExtractor,
-    classify_line,
+    classify,
     normalise_line,
     parse_date,
-    phrase_book,
     text_metadata,
 )
 from cleaner.model import REASONS, Block, Document
 from cleaner.page import Page
-from cleaner.page.features import line_features
+from cleaner.page.features import line_features, line_views
 from cleaner.page.language import stopwords
 
 EN = stopwords("en")
@@ -81,7 +80,7 @@ FIRES = [
 
 def first_pass(text: str) -> tuple[str, str]:
     f = line_features(text, EN)
-    c = classify_line(Block(index=0, text=text), f, phrase_book(), True)
+    (c,) = classify([Block(index=0, text=text)], [f], True, line_views([text]))
     return c.cls, c.reason
 
 

@@ -1,4 +1,4 @@
-"""The batch runner against the real readers and pipeline, with failures injected by monkeypatch.
+"""The local executor (run_batch) against the real readers and pipeline, with failures injected by monkeypatch.
 
 Worker processes are forked, so a monkeypatched ``cleaner.pipeline.clean_document`` is
 what the workers run too.

@@ -13,7 +13,7 @@ from cleaner.batch.summary import ReasonCounter
 from cleaner.config import Config
 from cleaner.errors import UsageError
 from cleaner.model import Block, Decision, Document, Result, error_result
-from cleaner.output.records import removed_reasons, render, result_record
+from cleaner.output.records import removed_reasons, render_file, result_record
 from cleaner.output.writers import (
     ErrorsWriter,
     FolderWriter,
@@ -256,10 +256,10 @@ def test_folder_writer_archive_records_and_collisions(tmp_path: Path) -> None:
 
 def test_render_empty_text() -> None:
     record = {"id": "e", "text": "", "metadata": {"title": None}}
-    assert render(record, "txt") == ""
-    assert render(record, "md") == ""
+    assert render_file(record, "txt") == ""
+    assert render_file(record, "md") == ""
     with pytest.raises(UsageError):
-        render(record, "pdf")  # type: ignore[arg-type]
+        render_file(record, "pdf")  # type: ignore[arg-type]
 
 
 # --- errors --------------------------------------------------------------------------

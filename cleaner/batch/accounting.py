@@ -120,7 +120,7 @@ def stats_document(files: list[FileCounts], **extra: Any) -> dict[str, Any]:
     }
 
 
-def write_stats(path: str | Path, document: dict[str, Any]) -> None:
+def save_stats_document(path: str | Path, document: dict[str, Any]) -> None:
     """Write the stats JSON to ``path`` (through a temporary file, so a reader never sees half)."""
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")

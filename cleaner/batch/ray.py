@@ -80,6 +80,11 @@ READ_CPUS = 0.0
 CPUS_PER_READER = 8
 # The status of the row that marks the start of an input file's rows (its source is the file).
 FILE_STATUS = "file"
+# Lines written between two flushes of the output: the local executor's checkpoint
+# interval (cleaner.batch.local.CHECKPOINT_EVERY), so a .jsonl.gz output is cut into gzip
+# members as large as the local executor's (a member per Ray batch of 8 records made the
+# file 4% larger), while records still reach the file every few seconds.
+FLUSH_EVERY = 256
 
 
 # --------------------------------------------------------------------------- rows
@@ -134,21 +139,25 @@ def result_row(entry: Entry, config: Config) -> dict[str, Any]:
     return clean_item(entry, config)
 
 
-def take_row(sink: Sink, row: Mapping[str, Any]) -> None:
-    """Hand one result row to the sink, as the local executor hands it the entry and its outcome."""
+def take_row(sink: Sink, row: Mapping[str, Any]) -> int:
+    """Hand one result row to the sink, as the local executor hands it the entry and its outcome.
+
+    Returns the lines written (a record or an error: 1, else 0), as :meth:`Sink.take` does.
+    """
     status = row["status"]
     if status == FILE_STATUS:
         sink.start_file(row["source"])
-    elif status == "skipped":
+        return 0
+    if status == "skipped":
         sink.skipped(Skipped(row["source"], row["skip_reason"]))
-    elif status == "error" and row["id"] is None:  # a read failure: no document came out
-        sink.unreadable(ReadFailure(row["source"], row["error_stage"], row["error_type"], row["error_message"]))
-    else:
-        error = None
-        if status == "error":
-            error = ErrorInfo(cast(Stage, row["error_stage"]), row["error_type"], row["error_message"])
-        outcome = Outcome(status, row["record"], error, tuple(row["reasons"] or ()))
-        sink.document(row["source"], outcome, row["size"] or 0)
+        return 0
+    if status == "error" and row["id"] is None:  # a read failure: no document came out
+        return sink.unreadable(ReadFailure(row["source"], row["error_stage"], row["error_type"], row["error_message"]))
+    error = None
+    if status == "error":
+        error = ErrorInfo(cast(Stage, row["error_stage"]), row["error_type"], row["error_message"])
+    outcome = Outcome(status, row["record"], error, tuple(row["reasons"] or ()))
+    return sink.document(row["source"], outcome, row["size"] or 0)
 
 
 # --------------------------------------------------------------------------- Ray tasks
@@ -301,12 +310,16 @@ def run_ray(
         writer, errors = target.open_writer(), target.open_errors()
         sink = Sink(writer, errors, summary)
         bar = progress_bar(progress)
+        since_flush = 0
         try:
             for batch in results.iter_batches(batch_size=None, batch_format="pyarrow"):
                 rows = cast(Any, batch).to_pylist()
                 for row in rows:
-                    take_row(sink, row)
-                writer.flush()  # records reach the file as they come: nothing piles up here
+                    since_flush += take_row(sink, row)
+                if since_flush >= FLUSH_EVERY or target.to_stdout:
+                    writer.flush()
+                    errors.flush()
+                    since_flush = 0
                 if bar is not None:
                     bar.update(sum(1 for r in rows if r["status"] not in ("skipped", FILE_STATUS)))
         except KeyboardInterrupt:
@@ -314,6 +327,12 @@ def run_ray(
         except ray.exceptions.RayError as exc:
             target.abandon(writer, errors)
             raise CleanerError(f"the Ray job failed ({exc}); see the Ray logs") from exc
+        except OSError as exc:
+            target.abandon(writer, errors)
+            raise CleanerError(f"cannot write the output ({exc}); free the space or fix the path, then rerun") from exc
+        except BaseException:
+            target.abandon(writer, errors)
+            raise
         finally:
             if bar is not None:
                 bar.close()

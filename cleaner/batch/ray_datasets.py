@@ -18,7 +18,6 @@ actors: about 5 s more on a small corpus, for nothing.)
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import pickle
 import tempfile
@@ -27,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from cleaner.batch.outcome import RESULT_COLUMNS, clean_item
-from cleaner.batch.site_stats import prepared_config
+from cleaner.batch.site_stats import prepared_config, stats_digest
 from cleaner.config import Config
 from cleaner.corpus.stats import SiteStats, merge_all
 from cleaner.errors import UsageError
@@ -160,8 +159,7 @@ def stats_for_workers(ray: Any, config: Config) -> tuple[Config, list[Any] | Non
     if not config.site_stats or not os.path.exists(config.site_stats):
         return config.replace(site_stats=None), None
     data = Path(config.site_stats).read_bytes()
-    digest = hashlib.sha1(data).hexdigest()[:16]
-    return config.replace(site_stats=None), [digest, ray.put(data)]
+    return config.replace(site_stats=None), [stats_digest(config.site_stats), ray.put(data)]
 
 
 def worker_config(config: Config, stats: list[Any] | None) -> Config:

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cleaner.batch.site_stats import stats_digest
 from cleaner.batch.target import Target
 from cleaner.config import Config
 from cleaner.errors import UsageError
@@ -59,10 +60,17 @@ class Checkpoint:
 
 
 def fingerprint(config: Config, fmt: str) -> dict[str, Any]:
-    """Describe what must not change between a run and its resumption, or the output would mix."""
+    """Describe what must not change between a run and its resumption, or the output would mix.
+
+    The site statistics count by their content, not their path: pass 1 of a resumed run
+    saves them to a file of its own, and a statistics file that changed would change the
+    records.
+    """
     settings = dataclasses.asdict(config)
     for guard in _GUARD_SETTINGS:  # limits change which documents fail, never a finished record
         settings.pop(guard, None)
+    if config.site_stats and os.path.exists(config.site_stats):
+        settings["site_stats"] = "sha1:" + stats_digest(config.site_stats)
     return {"config": settings, "format": fmt, "cleaner_version": __version__}
 
 

@@ -40,6 +40,7 @@ __all__ = [
     "prepared_config",
     "print_stats",
     "repeated_lines",
+    "stats_digest",
 ]
 
 _ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".wet", ".wet.gz", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
@@ -109,17 +110,19 @@ def is_corpus(paths: Sequence[str | Path], files: Sequence[InputFile]) -> bool:
 def corpus_pass_wanted(paths: Sequence[str | Path], files: Sequence[InputFile], config: Config) -> bool:
     """Whether a batch over ``paths`` runs pass 1 (``config.corpus_pass``, else: is it a corpus?).
 
-    Stdin cannot be read twice: asking for pass 1 over it (or for a site-statistics file
-    that does not exist yet) is a usage error.
+    Stdin cannot be read twice: asking for pass 1 over it is a usage error. So is naming a
+    site-statistics file that does not exist when pass 1 will not run to write it (stdin,
+    one page): every document would fail on it.
     """
     stdin = any(str(p) == "-" for p in paths)
     wanted = config.corpus_pass if config.corpus_pass is not None else is_corpus(paths, files)
     if wanted and stdin and not (config.site_stats and os.path.exists(config.site_stats)):
         raise UsageError("stdin cannot be read twice for the corpus pass: give --site-stats FILE from an earlier run")
-    if not wanted and stdin and config.site_stats and not os.path.exists(config.site_stats):
+    if not wanted and config.site_stats and not os.path.exists(config.site_stats):
+        why = "stdin cannot be read twice" if stdin else "the corpus pass does not run on one page"
         raise UsageError(
-            f"site statistics {config.site_stats} do not exist and stdin cannot be read twice: "
-            "make them from a corpus first (cleaner stats corpus/ --site-stats FILE)"
+            f"site statistics {config.site_stats} do not exist and {why}: make them from a corpus first "
+            "(cleaner stats corpus/ --site-stats FILE)" + ("" if stdin else ", or add --corpus-pass to make them here")
         )
     return bool(wanted)
 
@@ -146,8 +149,8 @@ def prepared_config(
     - ``config.corpus_pass`` False: no statistics.
     - ``config.site_stats`` names an existing file: it is used as is (no pass 1).
     - otherwise, when ``wanted``: pass 1 runs (``collector()``), and the summary (pruned)
-      is written to ``config.site_stats`` when given, else to a temporary file named by
-      its content (so a resumed run finds the same settings) and removed at exit.
+      is written to ``config.site_stats`` when given, else to a temporary file of this
+      process (removed at exit).
     """
     if config.corpus_pass is False:
         return config.replace(site_stats=None)
@@ -178,16 +181,26 @@ def prepared_config(
 
 
 def _save_temporary(stats: SiteStats) -> str:
-    """Save a summary in the temporary folder under a name made from its content; removed at exit."""
+    """Save a summary in the temporary folder, for this process only; it is removed when the process exits.
+
+    The name holds the summary's digest (the Ray executor's workers keep their copy under
+    it) and this process's id: two runs over the same corpus at once each have their own
+    file, so the first to finish cannot delete the other's. A resumed run recognises its
+    statistics by their content (:func:`stats_digest`), not by this name.
+    """
     with tempfile.NamedTemporaryFile(suffix=".npz", delete=False) as handle:
         scratch = handle.name
     stats.save(scratch)
-    with open(scratch, "rb") as handle:
-        digest = hashlib.sha1(handle.read()).hexdigest()[:16]
-    path = os.path.join(tempfile.gettempdir(), f"cleaner-site-stats-{digest}.npz")
+    path = os.path.join(tempfile.gettempdir(), f"cleaner-site-stats-{stats_digest(scratch)}-{os.getpid()}.npz")
     os.replace(scratch, path)
     _TEMP_FILES.add(path)
     return path
+
+
+def stats_digest(path: str | Path) -> str:
+    """The first 16 hex digits of the SHA-1 of a site-statistics file: what identifies its content."""
+    with open(path, "rb") as handle:
+        return hashlib.sha1(handle.read()).hexdigest()[:16]
 
 
 def _remove_temp_files() -> None:

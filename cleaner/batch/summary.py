@@ -149,6 +149,6 @@ def write_stats(path: str | Path, summary: Summary) -> None:
         removed_blocks_by_family=dict(sorted(summary.removed.by_family.items())),
     )
     try:
-        accounting.write_stats(path, document)
+        accounting.save_stats_document(path, document)
     except OSError as exc:
         raise CleanerError(f"cannot write the stats file {path} ({exc}); fix the path and rerun with --resume") from exc

@@ -7,6 +7,7 @@ after a run only if there was an error. Both executors use the same :class:`Targ
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,9 +118,14 @@ class Target:
             self.checkpoint.unlink(missing_ok=True)
 
     def abandon(self, writer: JsonlWriter | FolderWriter, errors: ErrorsWriter) -> None:
-        """Close the writers of an interrupted run that cannot be resumed, and remove its partial files."""
-        writer.close()
-        errors.close()
+        """Close the writers of a run that stopped and cannot be resumed, and remove its partial files.
+
+        A writer that cannot flush what it holds (the disk is full: why the run stopped) is
+        closed all the same; its partial file goes anyway.
+        """
+        for closing in (writer, errors):
+            with contextlib.suppress(OSError):
+                closing.close()
         if self.is_file:
             self.out_partial.unlink(missing_ok=True)
         self.errors_partial.unlink(missing_ok=True)

@@ -77,7 +77,10 @@ class SiteStats:
         return index
 
     def add(self, site: str, hashes: np.ndarray) -> None:
-        """Count one document of ``site`` whose distinct block hashes are ``hashes`` (see :func:`document_keys`)."""
+        """Count one document of ``site`` with the distinct block hashes ``hashes``.
+
+        ``hashes`` are a page's :func:`~cleaner.corpus.keys.document_keys`.
+        """
         index = self._site_id(site)
         self._docs[index] += 1
         if len(hashes):
@@ -223,7 +226,7 @@ class SiteStats:
         return 0 if index is None else self._docs[index]
 
     def counts(self, site: str, hashes: np.ndarray) -> np.ndarray:
-        """For each hash (from :func:`block_keys`), how many documents of ``site`` contain it."""
+        """For each hash (from :func:`cleaner.corpus.keys.block_keys`), how many documents of ``site`` contain it."""
         self._settle()
         out = np.zeros(len(hashes), dtype=np.int64)
         index = self._ids.get(site)

@@ -2,7 +2,7 @@
 
 :func:`write_report` gathers the documents (:mod:`cleaner.explain.report_data`: a corpus
 cleaned here with explanations, or a JSONL file ``cleaner clean --explain`` wrote) and
-:func:`render` turns them into the page; nothing on it is fetched from the network.
+:func:`render_page` turns them into the page; nothing on it is fetched from the network.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from cleaner.explain.report_data import (
 from cleaner.model import REASONS
 from cleaner.version import __version__
 
-__all__ = ["FAMILY_COLOURS", "render", "write_report"]
+__all__ = ["FAMILY_COLOURS", "render_page", "write_report"]
 
 # Characters an HTML page cannot hold (C0 controls; lone surrogates cannot even be saved
 # as UTF-8): shown as U+FFFD.
@@ -220,7 +220,7 @@ _JS = """
 """
 
 
-def render(data: ReportData) -> str:
+def render_page(data: ReportData) -> str:
     """The report page as one HTML string (no external resources)."""
     family_css = "".join(
         f".fam-{f} .why,.why.fam-{f},.swatch.fam-{f}{{background:{c}}}.block.fam-{f}{{border-left-color:{c}}}"
@@ -280,5 +280,5 @@ def write_report(
     else:
         documents = records_from_corpus(inputs, config or Config(), jobs)
     data = build_report(documents, title=", ".join(str(p) for p in inputs), limit=limit)
-    Path(output).write_text(render(data), encoding="utf-8")
+    Path(output).write_text(render_page(data), encoding="utf-8")
     return data

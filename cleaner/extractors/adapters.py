@@ -11,7 +11,6 @@ import copy
 import re
 
 import justext
-import trafilatura
 
 from cleaner.config import Config
 from cleaner.model import Block, Decision
@@ -84,6 +83,10 @@ class TrafilaturaExtractor:
 
     def decide(self, page: Page, config: Config) -> list[Decision]:
         """Run trafilatura on a copy of the shared tree and align its text to our blocks."""
+        # Imported here: trafilatura takes about 0.2 s to import, which every process
+        # would pay at start-up, while only this extractor and the ensemble run it.
+        import trafilatura
+
         source = copy.deepcopy(page.tree) if page.tree is not None else page.markup
         output = trafilatura.extract(
             source,

@@ -74,6 +74,15 @@ _SUPERSETS: dict[str, str] = {
     "shift_jis": "cp932",
 }
 
+# UTF-16 without a byte-order mark is told from the NUL bytes of the first 1 KB: a page's
+# head is markup, so at least a third of its code units are ASCII (NUL high byte), while
+# at most 1 in 20 NULs may sit on the other parity (code units such as U+0100 'Ā'); a
+# head under 8 code units is too short to tell.
+_UTF16_SNIFF_BYTES = 1024
+_UTF16_NUL_SHARE = 1 / 3
+_UTF16_STRAY_SHARE = 0.05
+_UTF16_MIN_UNITS = 8
+
 # Python codecs that are not web text encodings: never decode a page with them.
 _NOT_WEB_ENCODINGS = frozenset({"utf-7", "undefined", "unicode-escape", "raw-unicode-escape", "idna", "punycode"})
 
@@ -126,7 +135,7 @@ def decode_html(data: bytes, charset_hint: str | None = None) -> tuple[str, str]
     """
     if not data:
         return "", "utf-8"
-    bom = _decode_bom(data)
+    bom = _decode_bom(data) or _decode_utf16_without_bom(data)
     if bom is not None:
         return bom
     for declared in (normalise_charset(charset_hint), find_declared_charset(data)):
@@ -142,7 +151,7 @@ def decode_text(data: bytes) -> str:
     """Decode a plain-text dump: BOM, strict UTF-8, detection, then UTF-8 with replacement."""
     if not data:
         return ""
-    bom = _decode_bom(data)
+    bom = _decode_bom(data) or _decode_utf16_without_bom(data)
     if bom is not None:
         return bom[0]
     return _decode_undeclared(data)[0]
@@ -152,6 +161,26 @@ def _decode_bom(data: bytes) -> tuple[str, str] | None:
     for mark, encoding in _BOMS:
         if data.startswith(mark):
             return data[len(mark) :].decode(encoding, "replace"), encoding
+    return None
+
+
+def _decode_utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """Decode UTF-16 written without a byte-order mark, told by its NUL bytes; None for anything else.
+
+    Markup and most text of the languages cleaner meets are ASCII characters, whose UTF-16
+    code units have a NUL high byte: at the odd offsets in little-endian, the even ones in
+    big-endian. Other encodings have no NUL at all (or a stray one), so a head with NULs
+    at one parity only is UTF-16. Browsers would show such a page as mojibake; the
+    readers and :func:`cleaner.io.sniff.looks_binary` let it through as text.
+    """
+    head = data[:_UTF16_SNIFF_BYTES]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    units = len(head) // 2
+    if units < _UTF16_MIN_UNITS:
+        return None
+    for nuls, others, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if nuls >= units * _UTF16_NUL_SHARE and others <= nuls * _UTF16_STRAY_SHARE:
+            return data[: len(data) // 2 * 2].decode(encoding, "replace"), encoding
     return None
 
 

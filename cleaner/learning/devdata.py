@@ -2,7 +2,7 @@
 
 - :func:`load_devdata`: the gold pages (HTML bytes + gold text, snippets, metadata);
   :func:`read_html` reads a page's HTML later when it was loaded without;
-- :func:`site_of` and :func:`split_by_site`: a deterministic train/test split with no
+- :func:`gold_site` and :func:`split_by_site`: a deterministic train/test split with no
   site on both sides.
 
 Scores against these pages are in :mod:`cleaner.learning.scoring`.
@@ -61,8 +61,8 @@ class GoldPage:
 
     @property
     def site(self) -> str:
-        """The site the page belongs to (see :func:`site_of`)."""
-        return site_of(self)
+        """The site the page belongs to (see :func:`gold_site`)."""
+        return gold_site(self)
 
 
 def load_devdata(
@@ -154,7 +154,7 @@ def _registered_domain(host: str) -> str:
     return ".".join(labels[-2:])
 
 
-def site_of(page: GoldPage) -> str:
+def gold_site(page: GoldPage) -> str:
     """Return the site of a page: the registered domain of its URL (or of ``url_from_html``).
 
     Pages with no URL at all are their own site (``dataset/id``), so they can land on

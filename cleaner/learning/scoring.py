@@ -239,7 +239,7 @@ def _mean(values: list[float]) -> float | None:
 
 
 @dataclass(slots=True)
-class Summary:
+class ScoreSummary:
     """Averages over a group of PageScores.
 
     ``precision``/``recall`` average the shingle scores over the ``n_full`` pages that have
@@ -263,15 +263,15 @@ class Summary:
     metadata: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
-def summarize(scores: Iterable[PageScore]) -> Summary:
-    """Average a group of PageScores into a :class:`Summary`."""
+def summarize(scores: Iterable[PageScore]) -> ScoreSummary:
+    """Average a group of PageScores into a :class:`ScoreSummary`."""
     precisions: list[float] = []
     recalls: list[float] = []
     found: list[float] = []
     avoided: list[float] = []
     meta: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     snippet_pages = 0
-    summary = Summary()
+    summary = ScoreSummary()
     for s in scores:
         summary.n += 1
         summary.errors += s.error is not None
@@ -300,7 +300,7 @@ def summarize(scores: Iterable[PageScore]) -> Summary:
 
 def aggregate(
     scores: Iterable[PageScore], by: Callable[[PageScore], Hashable] = lambda s: (s.dataset, s.extractor)
-) -> dict[Any, Summary]:
+) -> dict[Any, ScoreSummary]:
     """Group PageScores by ``by`` (default: dataset and extractor) and summarize each group.
 
     The groups come back in first-seen order.

@@ -3,7 +3,7 @@
 - :func:`result_record` builds the JSONL record of DESIGN.md (``id``, ``text``,
   ``metadata``, and ``removed`` when explanations are asked for);
 - :func:`dumps` serialises a record the one way every writer does;
-- :func:`render` renders a record as one file of folder output (``txt``, ``md``, ``json``);
+- :func:`render_file` renders a record as one file of folder output (``txt``, ``md``, ``json``);
 - :func:`error_record` is one line of the errors file.
 
 Records are deterministic: the same Result gives the same bytes.
@@ -29,7 +29,7 @@ __all__ = [
     "dumps",
     "error_record",
     "removed_reasons",
-    "render",
+    "render_file",
     "result_record",
 ]
 
@@ -119,7 +119,7 @@ def dumps(record: Mapping[str, Any], *, indent: int | None = None) -> str:
 _LINE_BREAKS = (("\x85", "\\u0085"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
-def render(record: Mapping[str, Any], fmt: FolderFormat) -> str:
+def render_file(record: Mapping[str, Any], fmt: FolderFormat) -> str:
     """Render the content of a folder-output file for ``record`` in format ``txt``, ``md`` or ``json``.
 
     ``txt`` is the text; ``md`` is ``# title`` (when there is one) then one paragraph per

@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from cleaner.errors import UsageError
-from cleaner.output.records import FOLDER_FORMATS, FolderFormat, dumps, error_record, render
+from cleaner.output.records import FOLDER_FORMATS, FolderFormat, dumps, error_record, render_file
 
 __all__ = [
     "ErrorsWriter",
@@ -250,7 +250,7 @@ class FolderWriter:
         """Render ``record`` and write it atomically to its file; return the path."""
         target = self.claim(str(record["metadata"]["source"]))
         target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(target, render(record, self.fmt).encode("utf-8"))
+        atomic_write(target, render_file(record, self.fmt).encode("utf-8"))
         self.records += 1
         return target
 

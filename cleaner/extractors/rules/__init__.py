@@ -24,7 +24,7 @@ decisions.
 from cleaner.extractors.rules.context import context_pass
 from cleaner.extractors.rules.extractor import NAME, RulesExtractor
 from cleaner.extractors.rules.headline import find_headline
-from cleaner.extractors.rules.lines import LineClass, classify, classify_line
+from cleaner.extractors.rules.lines import LineClass, classify
 from cleaner.extractors.rules.metalines import parse_date, text_metadata
 from cleaner.extractors.rules.phrases import FAMILY_ORDER, PhraseBook, normalise_line, phrase_book
 
@@ -35,7 +35,6 @@ __all__ = [
     "PhraseBook",
     "RulesExtractor",
     "classify",
-    "classify_line",
     "context_pass",
     "find_headline",
     "normalise_line",

@@ -17,7 +17,6 @@ from cleaner.extractors.rules.metalines import BYLINE_MAX_WORDS, byline_name, da
 from cleaner.extractors.rules.phrases import (
     MAX_WORDS_PATTERN,
     PhraseBook,
-    normalise_line,
     normalise_lowered_line,
     phrase_book,
 )
@@ -52,18 +51,6 @@ class LineClass:
     detail: str
 
 
-def classify_line(
-    block: Block,
-    f: LineFeatures,
-    book: PhraseBook,
-    stops_known: bool,
-    lowered: str | None = None,
-    tokens: list[str] | None = None,
-) -> LineClass:
-    """First-pass class of one line from the phrase rules and its features alone."""
-    return _classify_text(block.text, f, book, stops_known, normalise_line(block.text), lowered, tokens, None)
-
-
 def _classify_text(
     text: str,
     f: LineFeatures,
@@ -74,7 +61,11 @@ def _classify_text(
     tokens: list[str] | None,
     gated: Sequence[bool] | None,
 ) -> LineClass:
-    """:func:`classify_line` on a line's text and its :func:`normalise_line` form."""
+    """The first-pass class of one line, from its text, its :func:`normalise_line` form and its features.
+
+    ``lowered`` and ``tokens`` are the line's views (computed here when None); ``gated``
+    says which pattern families' gate strings the line holds (None: look for them here).
+    """
     if not norm:
         return LineClass("short", "boilerplate.short", "no letters or digits")
     words = f.words
