@@ -309,19 +309,8 @@ def run_ray(
         target.discard_partial()
         writer, errors = target.open_writer(), target.open_errors()
         sink = Sink(writer, errors, summary)
-        bar = progress_bar(progress)
-        since_flush = 0
         try:
-            for batch in results.iter_batches(batch_size=None, batch_format="pyarrow"):
-                rows = cast(Any, batch).to_pylist()
-                for row in rows:
-                    since_flush += take_row(sink, row)
-                if since_flush >= FLUSH_EVERY or target.to_stdout:
-                    writer.flush()
-                    errors.flush()
-                    since_flush = 0
-                if bar is not None:
-                    bar.update(sum(1 for r in rows if r["status"] not in ("skipped", FILE_STATUS)))
+            _write_rows(results, sink, target, progress)
         except KeyboardInterrupt:
             summary.interrupted = True
         except ray.exceptions.RayError as exc:
@@ -333,9 +322,6 @@ def run_ray(
         except BaseException:
             target.abandon(writer, errors)
             raise
-        finally:
-            if bar is not None:
-                bar.close()
     summary.seconds = time.monotonic() - started
     if summary.interrupted:
         target.abandon(writer, errors)
@@ -348,3 +334,23 @@ def run_ray(
     if stats_path:
         write_stats(stats_path, summary)
     return summary
+
+
+def _write_rows(results: Dataset, sink: Sink, target: Target, progress: bool | None) -> None:
+    """Hand the result rows to the sink as they stream back, in input order; flush every :data:`FLUSH_EVERY` lines."""
+    bar = progress_bar(progress)
+    since_flush = 0
+    try:
+        for batch in results.iter_batches(batch_size=None, batch_format="pyarrow"):
+            rows = cast(Any, batch).to_pylist()
+            for row in rows:
+                since_flush += take_row(sink, row)
+            if since_flush >= FLUSH_EVERY or target.to_stdout:
+                sink.writer.flush()
+                sink.errors.flush()
+                since_flush = 0
+            if bar is not None:
+                bar.update(sum(1 for r in rows if r["status"] not in ("skipped", FILE_STATUS)))
+    finally:
+        if bar is not None:
+            bar.close()
