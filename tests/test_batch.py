@@ -23,15 +23,11 @@ from cleaner.errors import UsageError
 from cleaner.io import discover
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-SEEDS = ["000_4e6828c90f9beffd.txt", "001_0c6b7ebbb520fc9c.txt"]
 
 
-def seeds_folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "mee"
-    folder.mkdir()
-    for name in SEEDS:
-        shutil.copy(SAMPLES / name, folder / name)
-    return folder
+def pages_folder(tmp_path: Path) -> Path:
+    """The sample HTML pages in a folder of their own: a corpus, so pass 1 runs over it."""
+    return Path(shutil.copytree(SAMPLES / "html", tmp_path / "pages"))
 
 
 # --------------------------------------------------------------------------- the target
@@ -112,7 +108,7 @@ def test_a_missing_statistics_file_that_pass_one_will_not_write_is_a_usage_error
 
 def test_two_runs_at_once_keep_their_own_statistics_and_resume_recognises_them(tmp_path: Path) -> None:
     """Each run removes its statistics when it exits: they must not be the file of another run."""
-    folder = seeds_folder(tmp_path)
+    folder = pages_folder(tmp_path)
     here = prepare([folder], list(discover([folder])), Config(), 1)
     other_run = (
         "from cleaner.batch.site_stats import prepare; from cleaner.config import Config; "
