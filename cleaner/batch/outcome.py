@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from cleaner import pipeline
+from cleaner.batch.stream import content_size
 from cleaner.config import Config
 from cleaner.io import ReadItem, Skipped
 from cleaner.model import Document, ErrorInfo, Result, Stage, error_result
@@ -140,7 +141,7 @@ def clean_item(item: ReadItem, config: Config) -> dict[str, Any]:
     if outcome.error is not None:
         row.update(error_stage=outcome.error.stage, error_type=outcome.error.type, error_message=outcome.error.message)
     else:
-        row.update(text=result.text, record=outcome.line, size=len(item.content))
+        row.update(text=result.text, record=outcome.line, size=content_size(item))
     return row
 
 

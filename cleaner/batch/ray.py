@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from cleaner.batch.console import progress_bar, stderr_log
+from cleaner.batch.local import CHECKPOINT_EVERY
 from cleaner.batch.outcome import RESULT_COLUMNS, Outcome, clean_item
 from cleaner.batch.ray_datasets import (
     DOCS_PER_TASK,
@@ -81,10 +82,10 @@ CPUS_PER_READER = 8
 # The status of the row that marks the start of an input file's rows (its source is the file).
 FILE_STATUS = "file"
 # Lines written between two flushes of the output: the local executor's checkpoint
-# interval (cleaner.batch.local.CHECKPOINT_EVERY), so a .jsonl.gz output is cut into gzip
-# members as large as the local executor's (a member per Ray batch of 8 records made the
-# file 4% larger), while records still reach the file every few seconds.
-FLUSH_EVERY = 256
+# interval, so a .jsonl.gz output is cut into gzip members as large as the local
+# executor's (a member per Ray batch of 8 records made the file 4% larger), while records
+# still reach the file every few seconds.
+FLUSH_EVERY = CHECKPOINT_EVERY
 
 
 # --------------------------------------------------------------------------- rows

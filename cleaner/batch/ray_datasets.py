@@ -26,13 +26,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from cleaner.batch.outcome import RESULT_COLUMNS, clean_item
-from cleaner.batch.site_stats import prepared_config, stats_digest
+from cleaner.batch.site_stats import collect_documents, prepared_config, stats_digest
 from cleaner.config import Config
 from cleaner.corpus.stats import SiteStats, merge_all
 from cleaner.errors import UsageError
 from cleaner.io import document_from_row
 from cleaner.model import Document
-from cleaner.pipeline import site_keys
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -107,14 +106,7 @@ def _summarise(documents: Iterable[Document], config: Config) -> pa.Table:
     """Pass 1, map side: one pickled, compacted SiteStats for the documents of one batch."""
     import pyarrow as pa
 
-    stats = SiteStats()
-    for doc in documents:
-        try:
-            found = site_keys(doc, config)
-        except Exception:  # noqa: BLE001 - a bad page is reported by pass 2; pass 1 skips it (as collect does)
-            continue
-        stats.add(doc.site or "", found)
-    stats.compact()
+    stats = collect_documents(documents, config)
     return pa.table({"stats": pa.array([pickle.dumps(stats, protocol=pickle.HIGHEST_PROTOCOL)], pa.binary())})
 
 
