@@ -6,17 +6,19 @@
 (also run by ``python -m bench.quality ... --corpus``).
 
 devdata is treated as one corpus, the way ``cleaner clean devdata/`` would see it: a
-page's site is the host of its url, or the folder its file sits in when it has none
-(``<dataset>/html``). Every page is decoded, segmented and decided once by the extractor;
-pass 1 counts its block hashes per site (:mod:`cleaner.corpus`); pass 2 revises its
-decisions with the counts. Both texts (the extractor's alone, and after the corpus pass)
-are scored against the gold. Pages are reported in three groups:
+page's site is the host of its url, else the host of its own canonical link or og:url
+(:func:`cleaner.pipeline.corpus_site`); a page with neither has no site and is not
+revised. A page's text dump counts for the site its HTML names (a crawl keeps a dump's
+url beside it). Every page is decoded, segmented and decided once by the extractor; pass 1
+counts its block hashes per site (:mod:`cleaner.corpus`); pass 2 revises its decisions
+with the counts. Both texts (the extractor's alone, and after the corpus pass) are
+scored against the gold, once for each least site size given (``--min-site-pages``).
+Pages are reported in three groups:
 
 - ``several pages``: sites (hosts) with two or more pages in the corpus, where the pass
-  can act;
+  can act when the site has at least the least site size;
 - ``one page``: sites with a single page: the pass must change nothing there;
-- ``no url``: pages without a url, grouped by folder: unrelated pages that share a
-  "site", where the pass must not hurt.
+- ``no site``: pages with no url and no canonical link: the pass leaves them alone.
 
 The text path does the same on full-page text dumps (``resiliparse`` by default, see
 bench.textdumps) cleaned by the text extractor.
@@ -38,12 +40,12 @@ from typing import Any
 from bench import textdumps, write_section
 from cleaner.config import Config
 from cleaner.corpus import SiteStats, document_keys, drop_repeated
-from cleaner.io import host_of
 from cleaner.learning.devdata import GoldPage, load_devdata, read_html
 from cleaner.learning.scoring import PageScore, aggregate, fmt, format_table, score_page
 from cleaner.model import Block, Decision, Document, rebuild_text
+from cleaner.pipeline import corpus_site, decide, decode, parse
 
-GROUPS = ("several pages", "one page", "no url")
+GROUPS = ("several pages", "one page", "no site")
 
 
 @dataclass(slots=True)
@@ -54,18 +56,12 @@ class Decided:
     blocks: list[Block]
     decisions: list[Decision]
     error: str | None = None
+    site: str | None = None
 
 
-def page_site(page: GoldPage) -> str:
-    """The site ``cleaner clean devdata/`` would give the page: url host, else its folder."""
-    return host_of(page.url) or f"{page.dataset}/html"
-
-
-def _decide(document: Document, config: Config) -> tuple[list[Block], list[Decision]]:
-    from cleaner.pipeline import decide, decode, parse
-
+def _decide(document: Document, config: Config) -> tuple[list[Block], list[Decision], str | None]:
     page = parse(document, decode(document, config))
-    return page.blocks, decide(page, config)
+    return page.blocks, decide(page, config), corpus_site(page)
 
 
 def decide_page(
@@ -73,24 +69,25 @@ def decide_page(
 ) -> list[Decided]:
     """Run the extractor on the page's HTML and on each text dump of it (no corpus pass)."""
     page = read_html(root, page)
-    site = page_site(page)
     out: list[Decided] = []
     inputs: list[tuple[str, Document | None, str | None]] = [
-        ("html", Document(page.key, page.key, "html", page.html, url=page.url, site=site), None)
+        ("html", Document(page.key, page.key, "html", page.html, url=page.url), None)
     ]
     for conv in converters:
         try:
             dump = textdumps.get_dump(page, conv, cache)
-            inputs.append((conv, Document(page.key, page.key, "text", dump, url=page.url, site=site), None))
+            inputs.append((conv, Document(page.key, page.key, "text", dump, url=page.url), None))
         except Exception as exc:  # the converter failed: scored as an empty output
             inputs.append((conv, None, f"{type(exc).__name__}: {exc}"))
+    html_site: str | None = None
     for path, doc, error in inputs:
         if doc is None:
             out.append(Decided(path, [], [], error))
             continue
         try:
-            blocks, decisions = _decide(doc, config)
-            out.append(Decided(path, blocks, decisions))
+            blocks, decisions, site = _decide(doc, config)
+            html_site = site if path == "html" else html_site
+            out.append(Decided(path, blocks, decisions, site=site or html_site))
         except Exception as exc:  # an extractor failure is scored as an empty output
             out.append(Decided(path, [], [], f"{type(exc).__name__}: {exc}"))
     return out
@@ -121,22 +118,28 @@ def decide_all(
     return [_worker(p) for p in pages]
 
 
-def site_stats(pages: list[GoldPage], decided: list[list[Decided]], path: str) -> SiteStats:
-    """Pass 1 on one path: the block hashes of every page, counted per site."""
+def site_stats(decided: list[list[Decided]], path: str) -> SiteStats:
+    """Pass 1 on one path: the block hashes of every page of a known site, counted per site."""
     stats = SiteStats()
-    for page, results in zip(pages, decided, strict=True):
+    for results in decided:
         d = next(r for r in results if r.path == path)
-        if d.error is None:
-            stats.add(page_site(page), document_keys(d.blocks))
+        if d.error is None and d.site:
+            stats.add(d.site, document_keys(d.blocks))
     return stats.pruned_copy()
 
 
-def groups_of(pages: list[GoldPage]) -> dict[str, str]:
-    """Page key -> its group (several pages / one page / no url)."""
-    per_site = Counter(page_site(p) for p in pages)
+def html_site(results: list[Decided]) -> str | None:
+    """The corpus site of a page as its HTML path found it."""
+    return next((r.site for r in results if r.path == "html"), None)
+
+
+def groups_of(pages: list[GoldPage], decided: list[list[Decided]]) -> dict[str, str]:
+    """Page key -> its group (several pages / one page / no site), by its HTML path's site."""
+    sites = [html_site(results) for results in decided]
+    per_site = Counter(sites)
     return {
-        p.key: ("no url" if not host_of(p.url) else "several pages" if per_site[page_site(p)] > 1 else "one page")
-        for p in pages
+        p.key: ("no site" if not site else "several pages" if per_site[site] > 1 else "one page")
+        for p, site in zip(pages, sites, strict=True)
     }
 
 
@@ -147,26 +150,29 @@ def score_all(
     min_share: float,
     min_other_pages: int,
     min_words: int,
+    min_site_pages: int,
 ) -> tuple[list[PageScore], Counter[str]]:
     """Score every page on every path with the corpus pass off and on; count the blocks it dropped."""
     scores: list[PageScore] = []
     dropped: Counter[str] = Counter()
     for page, results in zip(pages, decided, strict=True):
-        site = page_site(page)
         for d in results:
             if d.error is not None:
                 for mode in ("off", "on"):
                     scores.append(score_page(page, f"{d.path}/{mode}", "", d.error))
                 continue
-            revised = drop_repeated(
-                d.blocks,
-                d.decisions,
-                stats[d.path],
-                site,
-                min_share=min_share,
-                min_other_pages=min_other_pages,
-                min_words=min_words,
-            )
+            revised = d.decisions
+            if d.site:
+                revised = drop_repeated(
+                    d.blocks,
+                    d.decisions,
+                    stats[d.path],
+                    d.site,
+                    min_share=min_share,
+                    min_other_pages=min_other_pages,
+                    min_words=min_words,
+                    min_site_pages=min_site_pages,
+                )
             changed = sum(a.keep != b.keep for a, b in zip(d.decisions, revised, strict=True))
             dropped[d.path] += changed
             dropped[f"{d.path} pages"] += changed > 0
@@ -221,25 +227,35 @@ def report(
     min_share: float,
     min_other_pages: int,
     min_words: int,
+    min_site_pages: Sequence[int],
 ) -> str:
-    """The Markdown section: what was counted, then the on/off table."""
-    stats = {path: site_stats(pages, decided, path) for path in paths}
-    groups = groups_of(pages)
-    scores, dropped = score_all(pages, decided, stats, min_share, min_other_pages, min_words)
+    """The Markdown section: what was counted, then the on/off table for each least site size."""
+    stats = {path: site_stats(decided, path) for path in paths}
+    groups = groups_of(pages, decided)
     counts = Counter(groups.values())
-    multi_sites = len({page_site(p) for p in pages if groups[p.key] == "several pages"})
+    sizes = Counter(html_site(results) for results in decided)
+    multi_sites = len([site for site, n in sizes.items() if site and n > 1])
+    least = min(min_site_pages)
     lines = [
-        f"{len(pages)} pages: {counts['several pages']} on {multi_sites} sites with several pages, "
-        f"{counts['one page']} alone on their site, {counts['no url']} without a url (grouped by folder).",
+        f"{len(pages)} pages: {counts['several pages']} on {multi_sites} sites with several pages "
+        f"({sum(n for s, n in sizes.items() if s and n >= least)} pages on sites of {least} pages or more), "
+        f"{counts['one page']} alone on their site, {counts['no site']} with no url or canonical link (no site).",
         f"Thresholds: min share {min_share} of the site's other distinct pages, "
         f"at least {min_other_pages} such page(s), blocks of {min_words} words or more.",
-        "Blocks the corpus pass dropped (pages changed): "
-        + ", ".join(f"{p} {dropped[p]} ({dropped[p + ' pages']})" for p in paths)
-        + "; repeated blocks in the summary: "
-        + ", ".join(f"{p} {stats[p].entries}" for p in paths),
-        "",
-        corpus_table(scores, groups, paths),
     ]
+    for least in min_site_pages:
+        scores, dropped = score_all(pages, decided, stats, min_share, min_other_pages, min_words, least)
+        lines += [
+            "",
+            f"### Sites of at least {least} pages revised",
+            "",
+            "Blocks the corpus pass dropped (pages changed): "
+            + ", ".join(f"{p} {dropped[p]} ({dropped[p + ' pages']})" for p in paths)
+            + "; repeated blocks in the summary: "
+            + ", ".join(f"{p} {stats[p].entries}" for p in paths),
+            "",
+            corpus_table(scores, groups, paths),
+        ]
     return "\n".join(lines)
 
 
@@ -254,6 +270,7 @@ def run(
     min_share: float | None = None,
     min_other_pages: int | None = None,
     min_words: int | None = None,
+    min_site_pages: Sequence[int] | None = None,
     log: Callable[[str], None] | None = None,
 ) -> str:
     """Decide every page once, then report F1 with the corpus pass on and off."""
@@ -269,6 +286,7 @@ def run(
         config.corpus_min_share if min_share is None else min_share,
         config.corpus_min_pages if min_other_pages is None else min_other_pages,
         config.corpus_min_words if min_words is None else min_words,
+        [config.corpus_min_site_pages] if min_site_pages is None else min_site_pages,
     )
 
 
@@ -285,6 +303,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-share", type=float, help="override the share threshold")
     parser.add_argument("--min-pages", type=int, help="override the least number of other pages")
     parser.add_argument("--min-words", type=int, help="override the least number of words of a block")
+    parser.add_argument(
+        "--min-site-pages", help="comma-separated least site sizes to compare (default: the configured one)"
+    )
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes")
     parser.add_argument("--write", help="record the table in this Markdown file (BENCHMARKS.md)")
     args = parser.parse_args(argv)
@@ -302,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
         min_share=args.min_share,
         min_other_pages=args.min_pages,
         min_words=args.min_words,
+        min_site_pages=[int(x) for x in args.min_site_pages.split(",")] if args.min_site_pages else None,
         log=lambda m: print(m, file=sys.stderr),
     )
     print(body)

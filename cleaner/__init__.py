@@ -13,9 +13,9 @@ Where things are: the package tree is the flow of a document, and each sub-packa
 ``__init__`` names its modules::
 
     io/          files, folders, archives, stdin -> Documents    (discover, sniff, decode, read)
-    page/        a Document parsed once -> blocks and the page's facts    (segment, language, features)
+    page/        a Document parsed once -> blocks and the page's facts    (segment, language, features, regions)
     meta/        title, author, date, site... read from the markup (and names and dates from lines)
-    extractors/  keep or drop each block -> Decisions    (rules, learned, ensemble, adapters)
+    extractors/  keep or drop each block -> Decisions    (rules, learned, ensemble, adapters, page rules)
     corpus/      blocks repeated across a site's pages (pure functions of pass 1 and pass 2)
     pipeline.py  Document -> Result: the stages in order; one failure -> one error Result
     output/      the record of a Result, and the writers (JSONL, folder, errors file)

@@ -37,7 +37,7 @@ class Config:
     model: str | None = None
     # The same for text dumps: a text-line model file made by ``cleaner train --input text``.
     text_model: str | None = None
-    # Corpus statistics (cleaner.corpus.sitestats): blocks repeated across a site's pages are
+    # Corpus statistics (cleaner.corpus): blocks repeated across a site's pages are
     # dropped. None: two passes for a corpus (folders, archives, several files), one pass
     # for a single document or stdin; True/False force it on or off.
     corpus_pass: bool | None = None
@@ -46,10 +46,12 @@ class Config:
     site_stats: str | None = None
     # Share of a site's other distinct pages a block must be on to be boilerplate, the
     # least number of such pages, and the least number of words of such a block; why these
-    # values: cleaner.corpus.sitestats.MIN_SHARE, MIN_OTHER_PAGES, MIN_WORDS.
+    # values: cleaner.corpus.revise.MIN_SHARE, MIN_OTHER_PAGES, MIN_WORDS; and the least
+    # number of pages a site needs before the pass acts on it (MIN_SITE_PAGES).
     corpus_min_share: float = 0.3
     corpus_min_pages: int = 1
     corpus_min_words: int = 10
+    corpus_min_site_pages: int = 5
     # Guards per document (cleaner.batch.guards): seconds one document may take before it is
     # stopped and listed as a Timeout error (times its size in MB for a document over 1
     # MB), 0 for no limit. The slowest devdata page takes about 1 s with the default

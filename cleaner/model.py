@@ -41,7 +41,10 @@ class Block:
     ``tag_path`` lists the ancestors' tag names from the root down to the block's own
     tag; ``attr_tokens`` holds the lower-cased class/id tokens of the block and its
     ancestors (``nav``, ``footer``, ``comment``...); ``link_chars`` counts characters
-    inside links. For a text line ``tag`` is ``"line"`` and ``line_no`` its line number.
+    inside links. ``containers`` numbers the block-level elements around an HTML block,
+    outermost first (the numbers are the elements' order in the page; two blocks share an
+    element when they share its number). For a text line ``tag`` is ``"line"``, ``line_no``
+    its line number and ``containers`` empty.
 
     A block's ``text`` never holds a line break (any character ``str.splitlines`` splits
     on): the segmenters collapse white space in HTML and cut text dumps into lines. The
@@ -56,6 +59,7 @@ class Block:
     attr_tokens: frozenset[str] = frozenset()
     link_chars: int = 0
     line_no: int = -1
+    containers: tuple[int, ...] = ()
 
     @property
     def link_density(self) -> float:
@@ -178,6 +182,10 @@ REASONS: dict[str, tuple[str, str]] = {
     # extractor-specific verdicts (adapters over other libraries)
     "extractor.not_selected": ("extractor", "not part of the main content the extractor selected"),
     "extractor.duplicate": ("extractor", "repeats a block already kept"),
+    # page rules (cleaner.extractors.page_rules)
+    "hidden.element": ("hidden", "inside an element the page hides (hidden, aria-hidden, display:none...)"),
+    "hidden.microdata": ("hidden", "a machine-readable value (microdata timestamp), not text to read"),
+    "dup.in_page": ("dup", "repeats a block already kept on the page"),
     # corpus statistics
     "corpus.repeated_on_site": ("corpus", "repeated across many pages of the same site"),
     # structural

@@ -16,12 +16,13 @@ from cleaner.config import Config
 from cleaner.corpus import apply_site_stats, document_keys
 from cleaner.errors import InputError
 from cleaner.extractors import resolve_name
+from cleaner.extractors.page_rules import apply_page_rules
 from cleaner.extractors.registry import get_extractor
 from cleaner.extractors.rules import text_metadata
 from cleaner.io.decode import decode_html, decode_text
 from cleaner.io.naming import host_of
 from cleaner.io.sniff import looks_binary
-from cleaner.meta.html import HTML_FIELDS, html_metadata
+from cleaner.meta.html import HTML_FIELDS, canonical_host, html_metadata
 from cleaner.model import Decision, Document, InputType, Result, Stage, Status, error_result, rebuild_text
 from cleaner.page import Page
 from cleaner.page.language import identify
@@ -63,14 +64,18 @@ def parse(document: Document, markup: str) -> Page:
 
 
 def decide(page: Page, config: Config) -> list[Decision]:
-    """Ask the configured extractor for one Decision per block, and check it gave them."""
+    """Ask the configured extractor for one Decision per block, check it gave them, apply the page rules.
+
+    The page rules (:mod:`cleaner.extractors.page_rules`) drop hidden text, machine
+    timestamps and in-page copies of kept blocks, whatever the extractor.
+    """
     extractor = get_extractor(config.extractor, page.document.input_type)
     decisions = extractor.decide(page, config)
     if len(decisions) != len(page.blocks) or any(d.block != i for i, d in enumerate(decisions)):
         raise RuntimeError(
             f"extractor {extractor.name} returned {len(decisions)} decisions for {len(page.blocks)} blocks"
         )
-    return decisions
+    return apply_page_rules(page.blocks, decisions)
 
 
 def gather_metadata(page: Page, decisions: list[Decision], text: str, config: Config) -> dict[str, Any]:
@@ -128,7 +133,7 @@ def clean_document(document: Document, config: Config) -> Result:
         stage = "extract"
         decisions = decide(page, config)
         if config.site_stats:  # pass 2 of the corpus statistics: blocks repeated across the site
-            decisions = apply_site_stats(page.blocks, decisions, document, config)
+            decisions = apply_site_stats(page.blocks, decisions, corpus_site(page), config)
         text = rebuild_text(page.blocks, decisions)
         metadata = gather_metadata(page, decisions, text, config)
     except Exception as exc:  # noqa: BLE001 - isolation is this function's job
@@ -186,12 +191,35 @@ def clean(
     return clean_document(document, config)
 
 
-__all__ = ["clean", "clean_document", "decode", "parse", "decide", "gather_metadata", "site_keys", "sniff_input_type"]
+__all__ = [
+    "clean",
+    "clean_document",
+    "corpus_site",
+    "decode",
+    "parse",
+    "decide",
+    "gather_metadata",
+    "site_keys",
+    "sniff_input_type",
+]
 
 
-def site_keys(document: Document, config: Config) -> np.ndarray:
-    """Pass 1 of the corpus statistics for one document: the set of its block hashes.
+def corpus_site(page: Page) -> str | None:
+    """The site a page counts for in the corpus pass: its url's host, else the host its markup names.
+
+    The url is the record's (a WARC target, a JSONL field, the ``url`` given to
+    :func:`clean`); a local file has none, and its site is the host of its own canonical
+    link or ``og:url``. A page with neither has no known site: the pass neither counts nor
+    revises it (a folder of unrelated files is not one site, and outlets that run the same
+    agency story are not one site either).
+    """
+    return host_of(page.document.url) or (canonical_host(page.tree) if page.tree is not None else None)
+
+
+def site_keys(document: Document, config: Config) -> tuple[str | None, np.ndarray]:
+    """Pass 1 of the corpus statistics for one document: its :func:`corpus_site` and the set of its block hashes.
 
     The document is decoded and segmented, not decided (:mod:`cleaner.corpus`).
     """
-    return document_keys(parse(document, decode(document, config)).blocks)
+    page = parse(document, decode(document, config))
+    return corpus_site(page), document_keys(page.blocks)

@@ -191,7 +191,9 @@ def site_pages() -> list[list[Block]]:
 def test_repeated_line_is_dropped_with_evidence_and_first_pass() -> None:
     pages = site_pages()
     stats = collect_documents(
-        Document(id=str(i), source=str(i), input_type="text", content="\n".join(b.text for b in p), site="ex.com")
+        Document(
+            id=str(i), source=str(i), input_type="text", content="\n".join(b.text for b in p), url=f"https://ex.com/{i}"
+        )
         for i, p in enumerate(pages)
     )
     revised = drop_repeated(pages[1], keep_all(pages[1]), stats, "ex.com")
@@ -280,7 +282,7 @@ def removed_of(output: str) -> list[list[dict[str, str]]]:
     return [json.loads(line)["removed"] for line in output.splitlines() if line.startswith("{")]
 
 
-def test_mee_seeds_lose_shared_lines_by_phrase_rules_and_corpus_rule(tmp_path: Path) -> None:
+def test_mee_seeds_lose_shared_lines_by_phrase_rules_and_a_folder_is_not_a_site(tmp_path: Path) -> None:
     folder = mee_folder(tmp_path)
     result = CliRunner().invoke(cli, ["clean", str(folder), "--explain", "-j", "1", "-o", "-"])
     assert result.exit_code == 0, result.output
@@ -292,33 +294,53 @@ def test_mee_seeds_lose_shared_lines_by_phrase_rules_and_corpus_rule(tmp_path: P
         publisher = next(r for t, r in by_text.items() if t.startswith("Middle East Eye delivers independent"))
         for row in (signup, publisher):
             assert row["reason"] in ("newsletter.signup", "legal.footer")  # the phrase rules
-            assert f"also {REASON}: on 2 of 2 pages of the input folder" in row["detail"]  # the corpus rule
-        # article lines carry no corpus evidence
-        assert not any(REASON in r["detail"] for r in removed if r not in (signup, publisher))
+        # two text files in a folder name no site: the corpus pass neither counts nor revises them
+        assert not any(REASON in r["detail"] for r in removed)
+
+
+def mee_site(tmp_path: Path) -> Path:
+    """A JSONL crawl of six pages of one site: the two MEE dumps, and four more articles with their shared lines."""
+    dumps = [(SAMPLES / name).read_text(encoding="utf-8") for name in MEE]
+    shared = [line for line in dumps[0].splitlines() if line.strip() and line in dumps[1].splitlines()]
+    texts = list(dumps)
+    for k, topic in enumerate(["harbour", "orchard", "railway", "library"]):
+        article = [
+            f"The {topic} reopened on Monday after a long closure, and people came from the whole region to see it.",
+            f"Officials said the work on the {topic} cost more than planned but finished a month earlier than feared.",
+            f"Visitors to the {topic} described the changes as careful, and many said they would come back soon.",
+        ]
+        texts.append("\n".join([f"Story {k}: the {topic} reopens", *article, *shared]))
+    path = tmp_path / "crawl.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for i, text in enumerate(texts):
+            out.write(json.dumps({"id": f"p{i}", "url": f"https://mee.example/news/{i}", "text": text}) + "\n")
+    return path
 
 
 def test_corpus_pass_off_and_single_file_and_saved_stats(tmp_path: Path) -> None:
-    folder = mee_folder(tmp_path)
+    crawl = mee_site(tmp_path)
     runner = CliRunner()
-    off = runner.invoke(cli, ["clean", str(folder), "--explain", "-j", "1", "--no-corpus-pass"])
+    off = runner.invoke(cli, ["clean", str(crawl), "--explain", "-j", "1", "--no-corpus-pass"])
     assert off.exit_code == 0 and REASON not in off.stdout
+    on = runner.invoke(cli, ["clean", str(crawl), "--explain", "-j", "1"])
+    assert on.exit_code == 0 and f"also {REASON}: on 6 of 6 pages of mee.example" in on.stdout  # one archive: a corpus
+    folder = mee_folder(tmp_path)
     single = runner.invoke(cli, ["clean", str(folder / MEE[0]), "--explain", "-j", "1"])
     assert single.exit_code == 0 and REASON not in single.stdout  # one document: one pass
     stats_file = tmp_path / "site-stats.npz"
-    saved = runner.invoke(cli, ["clean", str(folder), "-j", "1", "--site-stats", str(stats_file), "-o", "-"])
+    saved = runner.invoke(cli, ["clean", str(crawl), "-j", "1", "--site-stats", str(stats_file), "-o", "-"])
     assert saved.exit_code == 0 and stats_file.exists()
-    # a later single page (read from stdin) is cleaned with the earlier crawl's statistics
-    page = (folder / MEE[1]).read_text(encoding="utf-8")
-    reused = runner.invoke(cli, ["clean", "-", "--explain", "--site-stats", str(stats_file)], input=page)
+    # a later single page (a JSONL record on stdin) is cleaned with the earlier crawl's statistics
+    record = crawl.read_text(encoding="utf-8").splitlines()[1]
+    reused = runner.invoke(cli, ["clean", "-", "--explain", "--site-stats", str(stats_file)], input=record)
     assert reused.exit_code == 0, reused.output
-    assert f"also {REASON}: on 2 of 2 pages" in reused.stdout
+    assert f"also {REASON}: on 6 of 6 pages of mee.example" in reused.stdout
 
 
 def test_stats_command_prints_the_repeated_lines(tmp_path: Path) -> None:
-    folder = mee_folder(tmp_path)
-    result = CliRunner().invoke(cli, ["stats", str(folder), "-j", "1"])
+    result = CliRunner().invoke(cli, ["stats", str(mee_site(tmp_path)), "-j", "1"])
     assert result.exit_code == 0, result.output
-    assert "the input folder: 2 pages" in result.stdout
+    assert "mee.example: 6 pages" in result.stdout
     assert "Stay informed with MEE's newsletters" in result.stdout
     assert "Middle East Eye delivers independent" in result.stdout
     assert "Syria" not in result.stdout  # article lines are on one page only

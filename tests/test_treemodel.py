@@ -75,9 +75,14 @@ def test_shipped_model_loads_fast_and_matches_the_features() -> None:
 def test_stage_two_sees_neighbours_and_containers() -> None:
     p = np.array([0.9, 0.8, 0.1, 0.85])
     features = np.zeros((4, len(HTML_COLUMNS)))
-    groups = np.array([[0, 0], [0, 0], [1, 0], [2, 0]])
+    # tag-path runs, then the elements at levels 1, 2 and 4: block 3 sits in block 0's
+    # level-1 element (the same comment), apart from it in the page order
+    groups = np.array([[0, 0, 0, 0, 0], [0, 0, 1, 0, 0], [1, 0, 2, 1, 0], [2, 0, 0, 0, 0]])
     m = stage2_matrix(p, features, groups)
     col = {name: m[:, i] for i, name in enumerate(STAGE2_NAMES)}
+    assert col["p_reg1_max"].tolist() == [0.9, 0.8, 0.1, 0.9]
+    assert col["p_reg2_max"].tolist() == [0.9, 0.9, 0.1, 0.9]
+    assert col["p_reg4_max"].tolist() == [0.9] * 4
     assert col["p@-1"].tolist() == [-1.0, 0.9, 0.8, 0.1]  # -1 past the page's start
     assert col["p@+1"].tolist() == [0.8, 0.1, 0.85, -1.0]
     assert col["p_run1"].tolist() == pytest.approx([0.85, 0.85, 0.1, 0.85])

@@ -27,9 +27,9 @@ from cleaner.corpus.keys import block_keys
 from cleaner.corpus.revise import site_label
 from cleaner.corpus.stats import SiteStats, load_stats
 from cleaner.errors import UsageError
-from cleaner.io import InputFile
+from cleaner.io import InputFile, host_of
 from cleaner.model import Document
-from cleaner.pipeline import decode, parse, site_keys
+from cleaner.pipeline import corpus_site, decode, parse, site_keys
 
 __all__ = [
     "collect",
@@ -48,12 +48,12 @@ _ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".wet", ".wet.gz", ".jsonl", ".jsonl.g
 _TEMP_FILES: set[str] = set()
 
 
-def _keys_task(docs: list[Document], config: Config) -> list[tuple[str, np.ndarray] | None]:
+def _keys_task(docs: list[Document], config: Config) -> list[tuple[str | None, np.ndarray] | None]:
     """Worker task of pass 1: the site and block hashes of each document (None if it fails)."""
-    out: list[tuple[str, np.ndarray] | None] = []
+    out: list[tuple[str | None, np.ndarray] | None] = []
     for doc in docs:
         try:
-            out.append((doc.site or "", site_keys(doc, config)))
+            out.append(site_keys(doc, config))
         except Exception:  # noqa: BLE001 - a bad page is reported by pass 2; pass 1 just skips it
             out.append(None)
     return out
@@ -72,12 +72,12 @@ def collect(files: Sequence[InputFile], config: Config, jobs: int = 1) -> SiteSt
     read or decoded are skipped (pass 2 reports them).
     """
     stats = SiteStats()
-    pool: SupervisedPool[tuple[str, np.ndarray] | None] = SupervisedPool(_keys_task, _keys_crashed, config, jobs)
+    pool: SupervisedPool[tuple[str | None, np.ndarray] | None] = SupervisedPool(_keys_task, _keys_crashed, config, jobs)
     try:
         for _chunk, results in pool.map(chunks(entries(files, config))):
             for item in results:
-                if item is not None:
-                    stats.add(*item)
+                if item is not None and item[0]:  # a page of no known site is not counted
+                    stats.add(item[0], item[1])
         pool.close()
     finally:
         pool.close(kill=True)
@@ -91,9 +91,11 @@ def collect_documents(documents: Iterable[Document], config: Config | None = Non
     stats = SiteStats()
     for doc in documents:
         try:
-            stats.add(doc.site or "", site_keys(doc, config))
+            site, keys = site_keys(doc, config)
         except Exception:  # noqa: BLE001 - skipped as in collect()
             continue
+        if site:
+            stats.add(site, keys)
     stats.compact()
     return stats
 
@@ -174,7 +176,7 @@ def prepared_config(
     load_stats(path)
     if log:
         log(
-            f"cleaner: pass 1: {stats.total_docs} documents of {len(stats.sites)} sites, "
+            f"cleaner: pass 1: {stats.total_docs} documents of {len(stats.sites)} known sites, "
             f"{stats.entries} repeated blocks ({stats.nbytes / 1e6:.1f} MB) in {time.monotonic() - started:.1f} s"
         )
     return config.replace(site_stats=path)
@@ -245,13 +247,19 @@ def _texts_of(files: list[InputFile], config: Config, wanted: dict[str, dict[int
         if not missing:
             break
         for item in file_items(inp, config):
-            if not isinstance(item, Document) or not wanted.get(item.site or ""):
+            if not isinstance(item, Document):
                 continue
-            site = item.site or ""
+            known = host_of(item.url)
+            if known and not wanted.get(known):  # its site is its url's host: not one of those shown
+                continue
             try:
-                blocks = parse(item, decode(item, config)).blocks
+                page = parse(item, decode(item, config))
             except Exception:  # noqa: BLE001 - a page that cannot be read has no lines to show
                 continue
+            site = corpus_site(page)
+            if not site or not wanted.get(site):
+                continue
+            blocks = page.blocks
             for block, key in zip(blocks, block_keys(blocks), strict=True):
                 if int(key) in wanted[site] and (site, int(key)) not in texts:
                     texts[site, int(key)] = block.text

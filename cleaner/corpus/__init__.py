@@ -8,8 +8,9 @@ a batch, in worker processes or on Ray, is :mod:`cleaner.batch.site_stats`'s job
 
 1. **Collect**: every document is decoded and segmented (no extractor), and the set of
    hashes of its blocks (:mod:`~cleaner.corpus.keys`: lower case, digits folded to ``0``,
-   whitespace collapsed) is counted per site (the host of the url, or the folder of a
-   local file without one). The counts form a :class:`~cleaner.corpus.stats.SiteStats`:
+   whitespace collapsed) is counted per site (the host of the url, or of the page's own
+   canonical link; a page with neither is not counted, see
+   :func:`cleaner.pipeline.corpus_site`). The counts form a :class:`~cleaner.corpus.stats.SiteStats`:
    for each (site, block hash), the number of the site's documents that contain the
    block, and for each site its number of documents. Summaries of shards merge exactly
    (:meth:`SiteStats.merge`): merged shards give the same summary as one pass over

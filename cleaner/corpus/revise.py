@@ -14,12 +14,13 @@ import numpy as np
 from cleaner.config import Config
 from cleaner.corpus.keys import block_keys, word_count
 from cleaner.corpus.stats import SiteStats, load_stats
-from cleaner.model import Block, Decision, Document
+from cleaner.model import Block, Decision
 
 __all__ = [
     "COPIES_QUANTILE",
     "MIN_OTHER_PAGES",
     "MIN_SHARE",
+    "MIN_SITE_PAGES",
     "MIN_WORDS",
     "REASON",
     "apply_site_stats",
@@ -43,6 +44,12 @@ MIN_SHARE = 0.3
 # ... and at least this many other distinct pages: one, so two different pages of a site
 # sharing a line is already evidence (the smallest corpus that can show repetition).
 MIN_OTHER_PAGES = 1
+# The pass acts on a site from this many pages (counted in pass 1). On two or three pages
+# a shared paragraph is as likely a story they share (an agency text, a quote, an
+# update of the same report) as furniture; from five, a block on 30% of the other pages
+# is on at least two of them besides the page itself, which a template is and a shared
+# story rarely is. See bench.corpus_eval for the devdata figures at 2, 3 and 5.
+MIN_SITE_PAGES = 5
 # Blocks with fewer words (letters only; a CJK character is a word) are left to the
 # extractor: 10 words is a full sentence. Shorter blocks are labels, headings, prices,
 # product names, taglines and menu items, whose repetition across a site is often the
@@ -81,7 +88,7 @@ def copies_of(blocks: Sequence[Block], decisions: Sequence[Decision], counts: np
 
 
 def site_label(site: str) -> str:
-    """How evidence names a site: its host, its folder, or "the input folder"."""
+    """How evidence names a site: its host ("the input folder" for a summary made by hand with an unnamed site)."""
     return site or "the input folder"
 
 
@@ -94,16 +101,18 @@ def drop_repeated(
     min_share: float = MIN_SHARE,
     min_other_pages: int = MIN_OTHER_PAGES,
     min_words: int = MIN_WORDS,
+    min_site_pages: int = MIN_SITE_PAGES,
 ) -> list[Decision]:
     """Apply the site statistics to a page's decisions (pass 2).
 
     A kept block on at least ``min_other_pages`` of the site's other distinct pages, and on
     at least ``min_share`` of them, is dropped with reason ``corpus.repeated_on_site``
     (the extractor's verdict stays in ``first_pass``); a dropped block that meets the same
-    test keeps its reason and gets the corpus evidence appended to its ``detail``.
+    test keeps its reason and gets the corpus evidence appended to its ``detail``. A site
+    of fewer than ``min_site_pages`` pages is left alone.
     """
     docs = stats.docs(site)
-    if docs < 2 or not blocks:
+    if docs < max(min_site_pages, 2) or not blocks:
         return decisions
     counts = stats.counts(site, block_keys(blocks))
     copies = copies_of(blocks, decisions, counts)
@@ -140,17 +149,22 @@ def drop_repeated(
 
 
 def apply_site_stats(
-    blocks: Sequence[Block], decisions: list[Decision], document: Document, config: Config
+    blocks: Sequence[Block], decisions: list[Decision], site: str | None, config: Config
 ) -> list[Decision]:
-    """The pipeline's hook: :func:`drop_repeated` with the summary in ``config.site_stats`` and its thresholds."""
-    if not config.site_stats or config.corpus_pass is False:
+    """The pipeline's hook: :func:`drop_repeated` with the summary in ``config.site_stats`` and its thresholds.
+
+    ``site`` is the page's site for the pass (see :func:`cleaner.pipeline.corpus_site`);
+    a page of no known site is left alone.
+    """
+    if not config.site_stats or config.corpus_pass is False or not site:
         return decisions
     return drop_repeated(
         blocks,
         decisions,
         load_stats(config.site_stats),
-        document.site or "",
+        site,
         min_share=config.corpus_min_share,
         min_other_pages=config.corpus_min_pages,
         min_words=config.corpus_min_words,
+        min_site_pages=config.corpus_min_site_pages,
     )

@@ -53,6 +53,8 @@ FAMILY_COLOURS = {
     "boilerplate": "#868e96",
     "extractor": "#e67700",
     "corpus": "#862e9c",
+    "hidden": "#343a40",
+    "dup": "#5f3dc4",
     "empty": "#adb5bd",
 }
 FAMILIES = sorted({family for family, _ in REASONS.values()})

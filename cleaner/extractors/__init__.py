@@ -8,7 +8,9 @@
 - :mod:`cleaner.extractors.trees`: the trees' arrays, their prediction and stage two;
 - :mod:`cleaner.extractors.adapters`: trafilatura and jusText mapped onto our blocks;
 - :mod:`cleaner.extractors.ensemble`: the stacked vote of the others;
-- :mod:`cleaner.extractors.registry`: the extractor a name means (:func:`get_extractor`).
+- :mod:`cleaner.extractors.registry`: the extractor a name means (:func:`get_extractor`);
+- :mod:`cleaner.extractors.page_rules`: what follows every extractor (machine timestamps
+  and in-page copies of kept blocks dropped).
 
 This package module itself holds only the names (cheap to import, for the CLI's options).
 """

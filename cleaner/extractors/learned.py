@@ -32,7 +32,7 @@ from cleaner.page.matrix import HTML_COLUMNS, TEXT_COLUMNS
 # family. Containers named by class/id come first (the page author's own label), then
 # keywords in the text, then the shape of the block.
 _FAMILY_EVIDENCE: tuple[tuple[str, str, str], ...] = (
-    ("hidden", "boilerplate.other", "hidden element"),
+    ("hidden", "hidden.element", "inside an element the page hides"),
     ("attr_cookie", "cookie.notice", "cookie/consent container"),
     ("attr_comment", "comments.widget", "comment container"),
     ("attr_newsletter", "newsletter.signup", "newsletter container"),

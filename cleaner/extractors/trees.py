@@ -25,6 +25,7 @@ import numpy as np
 
 from cleaner.model import Block
 from cleaner.page.matrix import HTML_COLUMNS, run_ids, window_mean
+from cleaner.page.regions import LEVELS, region_ids
 
 FORMAT_VERSION = 1
 
@@ -172,18 +173,22 @@ STAGE2_NAMES: tuple[str, ...] = (
     "comment_share",
     "p_outside_comments",
     *(f"base_{c}" for c in _S2_BASE),
+    *(f"p_reg{level}_{stat}" for level in LEVELS for stat in ("mean", "max", "share")),
 )
 
 
 def container_groups(blocks: Sequence[Block]) -> np.ndarray:
-    """Run ids of consecutive blocks under the same parent path and the same grandparent path.
+    """The containers stage two pools scores over, as an ``(n, 2 + len(LEVELS))`` int array.
 
-    Returns an ``(n, 2)`` int array: a proxy for "the same container" at two levels
-    (tag paths name tags, not elements, so two sibling lists of links share a run).
+    The first two columns number runs of consecutive blocks under the same parent path
+    and the same grandparent path (tag paths name tags, not elements, so two sibling
+    lists of links share a run); the others are the blocks' regions at each of
+    :data:`~cleaner.page.regions.LEVELS` (the elements themselves).
     """
     if not blocks:
-        return np.zeros((0, 2), dtype=np.int64)
-    return np.column_stack([run_ids([b.tag_path[:-1] for b in blocks]), run_ids([b.tag_path[:-2] for b in blocks])])
+        return np.zeros((0, 2 + len(LEVELS)), dtype=np.int64)
+    runs = [run_ids([b.tag_path[:-1] for b in blocks]), run_ids([b.tag_path[:-2] for b in blocks])]
+    return np.column_stack(runs + [region_ids(blocks, level) for level in LEVELS])
 
 
 def _run_mean(ids: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -255,6 +260,18 @@ def stage2_matrix(p: np.ndarray, features: np.ndarray, groups: np.ndarray) -> np
         np.full(n, float((p * outside).sum() / max(outside.sum(), 1.0))),
     ]
     cols += [features[:, HTML_COLUMNS.index(c)] for c in _S2_BASE]
+    # Each region's score: its blocks' mean weighted by length (what most of its text is),
+    # its best block, and the share of its text that is likely content.
+    for column in range(2, 2 + len(LEVELS)):
+        ids = groups[:, column]
+        region_chars = np.maximum(np.bincount(ids, weights=chars)[ids], 1.0)
+        best = np.full(int(ids.max()) + 1, -1.0)
+        np.maximum.at(best, ids, p)
+        cols += [
+            np.bincount(ids, weights=p * chars)[ids] / region_chars,
+            best[ids],
+            np.bincount(ids, weights=likely * chars)[ids] / region_chars,
+        ]
     return np.column_stack(cols)
 
 

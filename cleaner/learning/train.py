@@ -5,10 +5,12 @@ A page becomes examples in three steps: the pipeline's own decode, parse and seg
 :mod:`cleaner.page.matrix`, and labels from the gold (:mod:`cleaner.learning.labels`). The model
 is two stages of gradient-boosted trees (LightGBM, the optional ``train`` extra): the
 first reads a block's own features and its neighbours'; the second reads the first
-stage's scores over a window of blocks and the block's container, a sequence smoothing
-pass that lets a block take the class of its surroundings. Stage two is trained on
+stage's scores over a window of blocks and over the elements around the block (the
+comment, the list of comments, the section: :mod:`cleaner.page.regions`), so a block
+takes the class of its region unless its own evidence is strong. Stage two is trained on
 out-of-fold stage-one scores, grouped by site, so it learns from scores like those it
-will see on new pages. The fitted trees are exported to plain arrays
+will see on new pages; the ensemble's weights are fitted on out-of-fold stage-two scores
+for the same reason. The fitted trees are exported to plain arrays
 (:mod:`cleaner.extractors.trees`), so run time needs numpy only.
 
 Text dumps get their own model (``cleaner train --input text``): the examples are the
@@ -25,7 +27,7 @@ import hashlib
 import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,7 @@ from cleaner.config import Config
 from cleaner.errors import UsageError
 from cleaner.extractors.ensemble import MEMBERS, fit_weights, vote_matrix
 from cleaner.extractors.learned import TEXT_MODEL_COLUMNS, text_features
+from cleaner.extractors.page_rules import parent_elements
 from cleaner.extractors.registry import get_extractor
 from cleaner.extractors.rules import RulesExtractor
 from cleaner.extractors.trees import (
@@ -56,7 +59,8 @@ from cleaner.pipeline import decode, parse
 # hundred thousand rows) and bounds prediction to 7 vectorised steps. The learning rate
 # and rounds were chosen on a site-grouped split of devdata: 300 rounds at 0.08 scored no
 # better than 150 at 0.15 and took twice as long to predict. Half the features per tree
-# and an L2 penalty of 5 won a 3-fold site-grouped cross-validation (bench.learned_cv)
+# and an L2 penalty of 5 won a 3-fold site-grouped cross-validation (bench.learned_cv, since
+# replaced by the leave-one-dataset-out bench.lodo)
 # against 0.7 / 1.0 and against 31 leaves with 100 rows per leaf: steadier on the small
 # datasets (readability, documentation pages) at no cost elsewhere.
 STAGE1_PARAMS: dict[str, Any] = {
@@ -106,6 +110,7 @@ class PageExamples:
     lang: str | None
     groups: np.ndarray
     votes: np.ndarray | None = None  # (blocks, 3): trafilatura, jusText, rules keep (1) or drop (0)
+    parents: list[int | None] | None = None  # HTML: each block's parent element (page_rules.parent_elements)
 
 
 def block_weights(texts: Sequence[str], labels: np.ndarray) -> np.ndarray:
@@ -155,7 +160,9 @@ def examples_for(
     if with_votes:
         columns = [[d.keep for d in get_extractor(name, "html").decide(page, config)] for name in MEMBERS[1:]]
         votes = np.array(columns, dtype=np.float64).T.reshape(len(page.blocks), len(columns))
-    return PageExamples(key, site, dataset, features, labels, weights, texts, lang, groups, votes)
+    return PageExamples(
+        key, site, dataset, features, labels, weights, texts, lang, groups, votes, parent_elements(page.blocks)
+    )
 
 
 def _devdata_examples(args: tuple[str, GoldPage, bool]) -> PageExamples | None:
@@ -288,7 +295,7 @@ def _stage2_rows(
             s2 = np.hstack([e.features, line_context(stage1(e))])
         else:
             s2 = stage2_matrix(stage1(e), e.features, e.groups)
-        rows.append(PageExamples(e.key, e.site, e.dataset, s2, e.labels, e.weights, e.texts, e.lang, e.groups, e.votes))
+        rows.append(replace(e, features=s2))
     return rows
 
 
@@ -318,7 +325,10 @@ def fit_model(
     stage2 = _fit(STAGE2_PARAMS, STAGE2_ROUNDS, *_stack(rows))
     info: dict[str, Any] = {"pages": len(examples), "blocks": int(len(y))}
     if all(e.votes is not None for e in examples):
-        info["ensemble_weights"] = ensemble_weights(rows, stage2)
+        held_out = _out_of_fold_stage2(rows, fold_of)
+        if not held_out:  # every page in one fold (one site): no page can be held out
+            held_out = {r.key: stage2.predict(r.features) for r in rows}
+        info["ensemble_weights"] = ensemble_weights(rows, held_out)
         log(f"ensemble weights {info['ensemble_weights']}")
     log(f"fitted in {time.perf_counter() - started:.0f} s")
     if input_type == "text":
@@ -327,14 +337,34 @@ def fit_model(
     return LearnedModel(feature_names(True), stage1, stage2, STAGE2_NAMES, info=info)
 
 
-def ensemble_weights(rows: Sequence[PageExamples], stage2: TreeEnsemble) -> list[float]:
-    """Fit the ensemble's stacking weights on the stage-two scores of out-of-fold stage-one scores."""
+def _out_of_fold_stage2(rows: Sequence[PageExamples], fold_of: np.ndarray) -> dict[str, np.ndarray]:
+    """Stage-two scores of every page by a stage two that did not train on the page's fold."""
+    scores: dict[str, np.ndarray] = {}
+    for fold in sorted(set(fold_of.tolist())):
+        train = [r for r, f in zip(rows, fold_of, strict=True) if f != fold]
+        if not train:
+            continue
+        stage2 = _fit(STAGE2_PARAMS, STAGE2_ROUNDS, *_stack(train))
+        for r in (r for r, f in zip(rows, fold_of, strict=True) if f == fold):
+            scores[r.key] = stage2.predict(r.features)
+    return scores
+
+
+def ensemble_weights(rows: Sequence[PageExamples], stage2_scores: dict[str, np.ndarray]) -> list[float]:
+    """Fit the ensemble's stacking weights on out-of-fold stage-two scores (see :func:`fit_model`).
+
+    A combiner fitted on scores the model gives its own training pages learns to trust
+    the model more than it should on new pages; these scores are from models that never
+    saw the page (out-of-fold stage one, then out-of-fold stage two).
+    """
     matrices, labels, weights = [], [], []
     for r in rows:
+        if r.key not in stage2_scores:
+            continue
         assert r.votes is not None
         known = r.labels != UNKNOWN
         votes = [[Decision(i, bool(v), "content.selected", "x") for i, v in enumerate(col)] for col in r.votes.T]
-        matrices.append(vote_matrix(stage2.predict(r.features), votes)[known])
+        matrices.append(vote_matrix(stage2_scores[r.key], votes)[known])
         labels.append(r.labels[known].astype(np.float64))
         weights.append(r.weights[known])
     return fit_weights(np.vstack(matrices), np.concatenate(labels), np.concatenate(weights))

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import lxml.etree
+
 from cleaner.io import host_of
 from cleaner.meta.author import find_author
 from cleaner.meta.date import find_date, iso_date
@@ -148,6 +150,31 @@ def find_canonical(page: PageMeta) -> tuple[str | None, str | None]:
         if _is_web_url(url):
             return url, source
     return None, None
+
+
+# libxml2 finds the candidates in one search each; Python checks their attributes.
+_LINKS_WITH_REL = lxml.etree.XPath("//link[@rel]")
+_OG_URL = lxml.etree.XPath(
+    "//meta[translate(@property, 'OGURL', 'ogurl')='og:url' or translate(@name, 'OGURL', 'ogurl')='og:url']/@content"
+)
+
+
+def canonical_host(tree: Any) -> str | None:
+    """The host the page names as its own: ``<link rel="canonical">``, else ``og:url``; None if neither.
+
+    Only absolute http(s) urls count: a relative link names no host. Cheaper than
+    :func:`html_metadata` (two searches, no other field), for the corpus pass.
+    """
+    hrefs = [
+        str(link.get("href") or "")
+        for link in _LINKS_WITH_REL(tree)
+        if "canonical" in str(link.get("rel")).lower().split()
+    ]
+    for value in [*hrefs, *(str(v) for v in _OG_URL(tree))]:
+        url = value.strip()
+        if _is_web_url(url):
+            return host_of(url)
+    return None
 
 
 def _is_web_url(url: str) -> bool:

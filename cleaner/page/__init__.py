@@ -6,6 +6,8 @@
 - :mod:`cleaner.page.features`: per-line text measures (:class:`LineFeatures`);
 - :mod:`cleaner.page.matrix`: the learned model's feature matrix of a page's blocks;
 - :mod:`cleaner.page.vocabulary`: the tag, ancestor, class/id and keyword groups the matrix reads;
+- :mod:`cleaner.page.regions`: the elements around each block (a comment, a list of
+  cards, a section), which the learned model's second stage pools scores over;
 - :mod:`cleaner.page.facts`: :class:`Page`, the parsed page with its facts (language,
   stopwords, line features, feature matrix) computed once and kept on it.
 """

@@ -215,8 +215,12 @@ def _hidden_tokens(element: Any) -> list[str]:
     if element.get("aria-hidden") == "true":
         tokens.append("attr:aria-hidden")
     style = element.get("style")
-    if style and "display:none" in style.replace(" ", "").lower():
-        tokens.append("style:display-none")
+    if style:
+        squeezed = style.replace(" ", "").lower()
+        if "display:none" in squeezed:
+            tokens.append("style:display-none")
+        if "visibility:hidden" in squeezed:
+            tokens.append("style:visibility-hidden")
     return tokens
 
 
@@ -227,7 +231,9 @@ class _BlockBuilder:
         self.blocks: list[Block] = []
         self.pieces: list[str] = []
         self.link_chars = 0
-        self.owner: tuple[str, tuple[str, ...], frozenset[str]] | None = None
+        self.owner: tuple[str, tuple[str, ...], frozenset[str], tuple[int, ...]] | None = None
+        # The serial numbers of the open block-level elements, outermost first.
+        self.containers: list[int] = []
 
     def add(self, text: str, in_link: bool, tag: str, path: list[str], tokens: frozenset[str]) -> None:
         if not text:
@@ -235,7 +241,7 @@ class _BlockBuilder:
         if self.owner is None:
             if not text.strip():
                 return
-            self.owner = (tag, tuple(path[-MAX_TAG_PATH:]), tokens)
+            self.owner = (tag, tuple(path[-MAX_TAG_PATH:]), tokens, tuple(self.containers[-MAX_TAG_PATH:]))
         self.pieces.append(text)
         if in_link:
             self.link_chars += len(text.strip())
@@ -244,7 +250,7 @@ class _BlockBuilder:
         if self.owner is not None:
             text = _WHITESPACE.sub(" ", "".join(self.pieces)).strip()
             if text:
-                tag, path, tokens = self.owner
+                tag, path, tokens, containers = self.owner
                 link_chars = min(self.link_chars, len(text))
                 self.blocks.append(
                     Block(
@@ -254,6 +260,7 @@ class _BlockBuilder:
                         tag_path=path,
                         attr_tokens=tokens,
                         link_chars=link_chars,
+                        containers=containers,
                     )
                 )
         self.pieces = []
@@ -266,7 +273,9 @@ def segment_html(root: Any) -> list[Block]:
 
     A block is the text between two block-level boundaries, white space collapsed (the
     white space includes every line break ``str.splitlines`` knows, so no block holds
-    one); its ``tag`` is the innermost block-level element holding it.
+    one); its ``tag`` is the innermost block-level element holding it, its ``containers``
+    the numbers of the block-level elements around it (so blocks of one element can be
+    told from those of a sibling with the same tag path).
     """
     body = root.find("body")
     start = body if body is not None else root
@@ -277,6 +286,7 @@ def segment_html(root: Any) -> list[Block]:
     own_tokens: list[tuple[str, ...]] = [()]  # each open element's own tokens, for the cap
     links = 0
     skipping = 0
+    serial = 0  # block-level elements started so far: each one's number
     walker = lxml.etree.iterwalk(start, events=("start", "end"))
     # The checks before builder.add and builder.flush skip calls that would do nothing:
     # most elements have no text of their own and most block boundaries close no text.
@@ -295,6 +305,8 @@ def segment_html(root: Any) -> list[Block]:
                 if builder.owner is not None:
                     builder.flush()
                 block_tags.append(tag)
+                serial += 1
+                builder.containers.append(serial)
             path.append(tag)
             # Most elements have no attributes: skip the token work for them.
             tokens = _element_tokens(element) if element.attrib else ()
@@ -323,6 +335,7 @@ def segment_html(root: Any) -> list[Block]:
             if builder.owner is not None:
                 builder.flush()
             block_tags.pop()
+            builder.containers.pop()
         path.pop()
         token_stack.pop()
         own_tokens.pop()

@@ -95,7 +95,7 @@ ATTR_GROUPS: dict[str, tuple[str, ...]] = {
     "table": ("table", "spec", "row", "col"),
 }
 # The markers the segmenter adds for hidden elements (cleaner.page.segment).
-HIDDEN_MARKERS: tuple[str, ...] = ("attr:hidden", "attr:aria-hidden", "style:display-none")
+HIDDEN_MARKERS: tuple[str, ...] = ("attr:hidden", "attr:aria-hidden", "style:display-none", "style:visibility-hidden")
 # Words that name a boilerplate role in many languages' web pages (the English term is
 # used across the web; the rest are the commonest equivalents in devdata's languages).
 KEYWORDS: dict[str, str] = {
