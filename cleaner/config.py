@@ -51,7 +51,7 @@ class Config:
     corpus_min_share: float = 0.3
     corpus_min_pages: int = 1
     corpus_min_words: int = 10
-    corpus_min_site_pages: int = 5
+    corpus_min_site_pages: int = 3
     # Guards per document (cleaner.batch.guards): seconds one document may take before it is
     # stopped and listed as a Timeout error (times its size in MB for a document over 1
     # MB), 0 for no limit. The slowest devdata page takes about 1 s with the default

@@ -109,10 +109,12 @@ def test_local_pages_with_one_canonical_host_are_one_site_and_pages_without_are_
 
 
 def test_a_site_smaller_than_the_minimum_is_not_revised() -> None:
-    pages = site_pages()  # four pages of one site, each with the footer
+    pages = site_pages()[:2]  # two pages of one site, each with the footer
     stats = SiteStats()
     for p in pages:
         stats.add("ex.com", document_keys(p))
-    assert all(d.keep for d in drop_repeated(pages[1], keep_all(pages[1]), stats, "ex.com"))
-    revised = drop_repeated(pages[1], keep_all(pages[1]), stats, "ex.com", min_site_pages=4)
+    assert all(d.keep for d in drop_repeated(pages[1], keep_all(pages[1]), stats, "ex.com"))  # from 3 pages
+    revised = drop_repeated(pages[1], keep_all(pages[1]), stats, "ex.com", min_site_pages=2)
     assert [d.keep for d in revised] == [True, True, False]
+    stats.add("ex.com", document_keys(site_pages()[2]))  # a third page: now the site is revised
+    assert [d.keep for d in drop_repeated(pages[1], keep_all(pages[1]), stats, "ex.com")] == [True, True, False]
