@@ -181,7 +181,6 @@ REASONS: dict[str, tuple[str, str]] = {
     "boilerplate.other": ("boilerplate", "boilerplate with no more specific family"),
     # extractor-specific verdicts (adapters over other libraries)
     "extractor.not_selected": ("extractor", "not part of the main content the extractor selected"),
-    "extractor.duplicate": ("extractor", "repeats a block already kept"),
     # page rules (cleaner.extractors.page_rules)
     "hidden.element": ("hidden", "inside an element the page hides (hidden, aria-hidden, display:none...)"),
     "hidden.microdata": ("hidden", "a machine-readable value (microdata timestamp), not text to read"),

@@ -66,8 +66,8 @@ def parse(document: Document, markup: str) -> Page:
 def decide(page: Page, config: Config) -> list[Decision]:
     """Ask the configured extractor for one Decision per block, check it gave them, apply the page rules.
 
-    The page rules (:mod:`cleaner.extractors.page_rules`) drop hidden text, machine
-    timestamps and in-page copies of kept blocks, whatever the extractor.
+    The page rules (:mod:`cleaner.extractors.page_rules`) drop machine timestamps and
+    in-page copies of kept blocks, whatever the extractor.
     """
     extractor = get_extractor(config.extractor, page.document.input_type)
     decisions = extractor.decide(page, config)
