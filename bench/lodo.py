@@ -31,8 +31,7 @@ from cleaner.extractors.page_rules import page_rule_drops
 from cleaner.extractors.trees import LearnedModel
 from cleaner.learning.devdata import GoldPage, load_devdata, read_html
 from cleaner.learning.scoring import format_table, score_page, summarize
-from cleaner.learning.train import PageExamples, devdata_examples, fit_model
-from cleaner.model import Decision
+from cleaner.learning.train import PageExamples, devdata_examples, fit_model, member_votes
 from cleaner.page.matrix import feature_names
 
 SYSTEMS = ("cleaner:learned", "cleaner:ensemble", "cleaner:rules", "trafilatura", "shipped model (in-sample)")
@@ -64,7 +63,7 @@ def load_inputs(root: str, jobs: int, cache: str | None) -> tuple[list[PageExamp
     return examples, reference
 
 
-def _text(e: PageExamples, keep: Sequence[bool]) -> str:
+def kept_text(e: PageExamples, keep: Sequence[bool]) -> str:
     """The page's text from the blocks kept, after the page rules (as the pipeline applies them)."""
     drops = page_rule_drops(e.texts, list(keep), e.parents)
     return "\n".join(t for i, (t, k) in enumerate(zip(e.texts, keep, strict=True)) if k and i not in drops)
@@ -74,13 +73,13 @@ def outputs_of(model: LearnedModel, e: PageExamples) -> dict[str, str]:
     """The learned, ensemble and rules outputs of one page under ``model``."""
     scores = model.scores(e.features, e.groups)[1]
     keep = scores > model.threshold
-    found = {"cleaner:learned": _text(e, keep)}
+    found = {"cleaner:learned": kept_text(e, keep)}
     if e.votes is not None:
-        votes = [[Decision(i, bool(v), "content.selected", "x") for i, v in enumerate(col)] for col in e.votes.T]
+        votes = member_votes(e.votes)
         weights = (model.info or {}).get("ensemble_weights")
         if weights:
-            found["cleaner:ensemble"] = _text(e, combine(vote_matrix(scores, votes), weights) > 0.5)
-        found["cleaner:rules"] = _text(e, e.votes[:, 2] > 0.5)
+            found["cleaner:ensemble"] = kept_text(e, combine(vote_matrix(scores, votes), weights) > 0.5)
+        found["cleaner:rules"] = kept_text(e, e.votes[:, 2] > 0.5)
     return found
 
 

@@ -19,18 +19,12 @@ import time
 from pathlib import Path
 
 from bench import textdumps, write_section
-from bench.lodo import comparison_rows
+from bench.lodo import comparison_rows, kept_text
 from cleaner import clean
 from cleaner.config import Config
-from cleaner.extractors.page_rules import page_rule_drops
 from cleaner.learning.devdata import load_devdata
 from cleaner.learning.scoring import format_table
-from cleaner.learning.train import PageExamples, dump_examples, fit_model
-
-
-def _kept_text(e: PageExamples, keep: list[bool]) -> str:
-    drops = page_rule_drops(e.texts, keep)
-    return "\n".join(t for i, (t, k) in enumerate(zip(e.texts, keep, strict=True)) if k and i not in drops)
+from cleaner.learning.train import dump_examples, fit_model
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         model = fit_model([e for e in examples if e.dataset != dataset], lambda m: None, "text")
         for e in (e for e in examples if e.dataset == dataset):
             keep = (model.scores(e.features)[1] > model.threshold).tolist()
-            outputs["cleaner-text:learned"][e.key] = _kept_text(e, keep)
+            outputs["cleaner-text:learned"][e.key] = kept_text(e, keep)
             outputs["cleaner-text:rules"][e.key] = clean("\n".join(e.texts), input_type="text", config=config).text
         print(f"{dataset} held out ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
 

@@ -350,6 +350,11 @@ def _out_of_fold_stage2(rows: Sequence[PageExamples], fold_of: np.ndarray) -> di
     return scores
 
 
+def member_votes(votes: np.ndarray) -> list[list[Decision]]:
+    """The other ensemble members' keep flags of a page (:attr:`PageExamples.votes`) as Decisions, one list a member."""
+    return [[Decision(i, bool(v), "content.selected", "x") for i, v in enumerate(col)] for col in votes.T]
+
+
 def ensemble_weights(rows: Sequence[PageExamples], stage2_scores: dict[str, np.ndarray]) -> list[float]:
     """Fit the ensemble's stacking weights on out-of-fold stage-two scores (see :func:`fit_model`).
 
@@ -363,8 +368,7 @@ def ensemble_weights(rows: Sequence[PageExamples], stage2_scores: dict[str, np.n
             continue
         assert r.votes is not None
         known = r.labels != UNKNOWN
-        votes = [[Decision(i, bool(v), "content.selected", "x") for i, v in enumerate(col)] for col in r.votes.T]
-        matrices.append(vote_matrix(stage2_scores[r.key], votes)[known])
+        matrices.append(vote_matrix(stage2_scores[r.key], member_votes(r.votes))[known])
         labels.append(r.labels[known].astype(np.float64))
         weights.append(r.weights[known])
     return fit_weights(np.vstack(matrices), np.concatenate(labels), np.concatenate(weights))
