@@ -27,7 +27,7 @@ from pathlib import Path
 from bench import baselines, write_section
 from cleaner.extractors.ensemble import combine, vote_matrix
 from cleaner.extractors.learned import load_model
-from cleaner.extractors.page_rules import page_rule_drops
+from cleaner.extractors.page_rules import page_rule_changes
 from cleaner.extractors.trees import LearnedModel
 from cleaner.learning.devdata import GoldPage, load_devdata, read_html
 from cleaner.learning.scoring import format_table, score_page, summarize
@@ -65,8 +65,9 @@ def load_inputs(root: str, jobs: int, cache: str | None) -> tuple[list[PageExamp
 
 def kept_text(e: PageExamples, keep: Sequence[bool]) -> str:
     """The page's text from the blocks kept, after the page rules (as the pipeline applies them)."""
-    drops = page_rule_drops(e.texts, list(keep), e.parents)
-    return "\n".join(t for i, (t, k) in enumerate(zip(e.texts, keep, strict=True)) if k and i not in drops)
+    changes = page_rule_changes(e.texts, list(keep), e.parents, e.rows)
+    verdicts = [changes[i][0] if i in changes else bool(k) for i, k in enumerate(keep)]
+    return "\n".join(t for t, k in zip(e.texts, verdicts, strict=True) if k)
 
 
 def outputs_of(model: LearnedModel, e: PageExamples) -> dict[str, str]:

@@ -68,6 +68,19 @@ def cli() -> None:
 )
 @_extractor_option
 @click.option("--explain", is_flag=True, default=None, help="Add removed blocks with their reasons to every record.")
+@click.option(
+    "--markdown",
+    is_flag=True,
+    default=None,
+    help="Write the text as Markdown: headings, lists, tables, code, quotes (default: plain; on for --format md).",
+)
+@click.option(
+    "--markdown-headline",
+    "markdown_headline",
+    is_flag=True,
+    default=None,
+    help="With --markdown, keep the page's headline at the top of the text (it is always in metadata.title).",
+)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
 @click.option(
     "--engine",
@@ -145,6 +158,8 @@ def clean(
 ) -> None:
     """Clean INPUTS (files, folders, archives, or - for stdin) into OUTPUT."""
     try:
+        if fmt == "md":  # Markdown files hold Markdown text
+            options["markdown"] = True
         config = _config(config_file, **options)
         if engine == "ray" and resume:
             raise UsageError("--resume works with --engine local only; rerun the whole job on Ray")

@@ -22,6 +22,11 @@ class Config:
     extractor: str = "default"
     # Add every removed block with its reason to the output record.
     explain: bool = False
+    # Write the text as Markdown (headings, lists, tables, code, quotes; see
+    # cleaner.page.markdown) instead of plain lines; with ``markdown_headline`` the
+    # page's headline heads the text too (it is always in metadata.title).
+    markdown: bool = False
+    markdown_headline: bool = False
     # JSONL input: the field names that hold the page and its id/url.
     html_field: str = "html"
     text_field: str = "text"

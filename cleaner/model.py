@@ -35,6 +35,49 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
+class Role:
+    """What a block is in the page's structure, for Markdown output (:mod:`cleaner.page.markdown`).
+
+    ``kind`` is ``heading`` (``level`` 1-6), ``item`` (a list item: ``level`` its list
+    nesting from 1, ``ordered`` for a numbered list), ``code`` (preformatted text) or
+    ``paragraph``. ``unit`` numbers the element the block belongs to (the heading, the list
+    item, the ``<pre>``): blocks that share it render as one. ``quote`` counts the block
+    quotes around the block. Inside a table cell, ``table``, ``row`` and ``cell`` number
+    the table, the row and the cell (0 outside tables) and ``header`` marks a header cell;
+    ``kind`` is then the role of the block inside its cell.
+    """
+
+    kind: str = "paragraph"
+    level: int = 0
+    ordered: bool = False
+    unit: int = 0
+    quote: int = 0
+    table: int = 0
+    row: int = 0
+    cell: int = 0
+    header: bool = False
+
+    @property
+    def label(self) -> str:
+        """A few words naming the role for people (``--explain``, the report): ``heading 2``, ``list item``..."""
+        if self.kind == "heading":
+            label = f"heading {self.level}"
+        elif self.kind == "item":
+            label = "numbered item" if self.ordered else "list item"
+        elif self.kind == "code":
+            label = "code"
+        elif self.table:
+            label = "table header" if self.header else "table cell"
+        else:
+            label = "paragraph"
+        return "quote " + label if self.quote else label
+
+
+# The role of a block with no structure around it (shared: roles are immutable).
+PARAGRAPH = Role()
+
+
+@dataclass(frozen=True, slots=True)
 class Block:
     """One unit of text that is kept or dropped as a whole: a DOM block or a text line.
 
@@ -44,7 +87,8 @@ class Block:
     inside links. ``containers`` numbers the block-level elements around an HTML block,
     outermost first (the numbers are the elements' order in the page; two blocks share an
     element when they share its number). For a text line ``tag`` is ``"line"``, ``line_no``
-    its line number and ``containers`` empty.
+    its line number and ``containers`` empty. ``role`` says what the block is in the page's
+    structure (heading, list item, table cell, code...; see :class:`Role`).
 
     A block's ``text`` never holds a line break (any character ``str.splitlines`` splits
     on): the segmenters collapse white space in HTML and cut text dumps into lines. The
@@ -60,6 +104,10 @@ class Block:
     link_chars: int = 0
     line_no: int = -1
     containers: tuple[int, ...] = ()
+    role: Role = PARAGRAPH
+    # The text of a block inside <pre> as written, line breaks and indentation kept (for
+    # Markdown code blocks); None elsewhere. ``text`` stays white-space collapsed.
+    verbatim: str | None = None
 
     @property
     def link_density(self) -> float:
@@ -119,9 +167,16 @@ class Result:
 
     @property
     def removed(self) -> list[dict[str, Any]]:
-        """The dropped blocks as ``{block, reason, by, text, detail}`` dicts, in order."""
+        """The dropped blocks as ``{block, reason, by, role, text, detail}`` dicts, in order."""
         return [
-            {"block": d.block, "reason": d.reason, "by": d.by, "text": self.blocks[d.block].text, "detail": d.detail}
+            {
+                "block": d.block,
+                "reason": d.reason,
+                "by": d.by,
+                "role": self.blocks[d.block].role.label,
+                "text": self.blocks[d.block].text,
+                "detail": d.detail,
+            }
             for d in self.decisions
             if not d.keep
         ]

@@ -26,6 +26,7 @@ from cleaner.meta.html import HTML_FIELDS, canonical_host, html_metadata
 from cleaner.model import Decision, Document, InputType, Result, Stage, Status, error_result, rebuild_text
 from cleaner.page import Page
 from cleaner.page.language import identify
+from cleaner.page.markdown import render_markdown
 from cleaner.page.segment import parse_html, segment_html, segment_text
 
 # Every record carries every metadata field (None when unknown), HTML or text.
@@ -136,6 +137,8 @@ def clean_document(document: Document, config: Config) -> Result:
             decisions = apply_site_stats(page.blocks, decisions, corpus_site(page), config)
         text = rebuild_text(page.blocks, decisions)
         metadata = gather_metadata(page, decisions, text, config)
+        if config.markdown and text.strip():
+            text = render_markdown(page.blocks, decisions, metadata.get("title"), config.markdown_headline)
     except Exception as exc:  # noqa: BLE001 - isolation is this function's job
         return error_result(document, stage, exc, _base_metadata(document, config))
     metadata.update(_base_metadata(document, config))

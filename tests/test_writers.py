@@ -7,6 +7,7 @@ import sys
 from pathlib import Path, PurePosixPath
 
 import pytest
+import yaml
 
 import cleaner
 from cleaner.batch.summary import ReasonCounter
@@ -238,9 +239,14 @@ def test_folder_writer_each_format(tmp_path: Path) -> None:
         content = path.read_text("utf-8")
         if fmt == "txt":
             assert content == record["text"] + "\n"
-        elif fmt == "md":
-            assert content.startswith("# Zürich council approves new tram line\n\nThe city council")
-            assert "debate.\n\nConstruction is expected" in content
+        elif fmt == "md":  # YAML front matter with the metadata, then the text
+            head, body = content.split("\n---\n\n", 1)
+            assert head.startswith("---\n")
+            front = yaml.safe_load(head[4:])
+            assert front["title"] == "Zürich council approves new tram line"
+            assert front["url"] == record["metadata"]["url"]
+            assert "author" not in front  # unknown fields are left out, not written as null
+            assert body == record["text"] + "\n"
         else:
             assert json.loads(content) == json.loads(json.dumps(record, ensure_ascii=False, default=str))
         assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]  # no temp file left

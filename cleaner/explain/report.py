@@ -145,6 +145,7 @@ def _document(doc: ShownDocument, number: int) -> str:
             blocks.append(f'<p class="block kept" data-block="{i}">{_e(block.text)}</p>')
         else:
             tip = f"{block.reason} by {block.by}" + (f": {block.detail}" if block.detail else "")
+            tip += f" ({block.role})" if block.role else ""
             blocks.append(
                 f'<p class="block removed fam-{_e(block.family)}" data-block="{i}" data-family="{_e(block.family)}" '
                 f'data-reason="{_e(block.reason)}" data-chars="{len(block.text)}" title="{_e(tip)}">'

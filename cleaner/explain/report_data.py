@@ -60,6 +60,7 @@ class ShownBlock:
     reason: str = ""
     by: str = ""
     detail: str = ""
+    role: str = ""  # the block's role (heading 2, list item...) where the record says it
 
     @property
     def family(self) -> str:
@@ -172,6 +173,7 @@ def shown_document(record: dict[str, Any]) -> ShownDocument:
                 r = removed[i]
                 blocks.append(ShownBlock(str(r.get("text", "")), False, str(r.get("reason", "")), str(r.get("by", ""))))
                 blocks[-1].detail = str(r.get("detail") or "")
+                blocks[-1].role = str(r.get("role") or "")
             else:
                 blocks.append(ShownBlock(next(kept_iter), True))
     else:  # not a record cleaner wrote: show the removed blocks, then the text

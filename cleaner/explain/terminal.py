@@ -20,7 +20,7 @@ PREVIEW_CHARS = 100
 
 
 def format_result(result: Result, color: bool) -> str:
-    """Render one Result: a header, then one line per block: K/D, reason, extractor, text."""
+    """Render one Result: a header, then one line per block: K/D, reason, extractor, role, text."""
     meta = result.metadata
     lines = [f"# {result.document.source}  status={result.status}  extractor={meta.get('extractor')}"]
     for key in ("title", "author", "date", "sitename", "language"):
@@ -33,7 +33,8 @@ def format_result(result: Result, color: bool) -> str:
         mark = "K" if decision.keep else "D"
         text = block.text if len(block.text) <= PREVIEW_CHARS else block.text[: PREVIEW_CHARS - 1] + "…"
         flipped = f" (was {decision.first_pass.reason})" if decision.first_pass is not None else ""
-        line = f"{mark} {decision.block:4d} {decision.reason:<26} {decision.by:<12} {text}{flipped}"
+        role = block.role.label
+        line = f"{mark} {decision.block:4d} {decision.reason:<26} {decision.by:<12} {role:<14} {text}{flipped}"
         if color:
             line = click.style(line, fg=_FAMILY_COLOURS.get(reason_family(decision.reason), "red"))
         lines.append(line)

@@ -9,6 +9,11 @@
   under one parent element are left alone: that is a text that repeats itself (a chorus,
   a refrain, a test page of one paragraph many times), not a second copy of the page.
 
+- **Table rows agree**: the cells of one table row are kept or dropped together (a row is
+  a record: a cell without its row's other cells is a value without its label). The row
+  goes the way of the larger share of its characters; the cells it overrules take the
+  reason ``content.context`` or ``boilerplate.context``.
+
 Hidden text is not dropped by a rule: measured on devdata's labelled blocks, text inside
 ``display:none`` or ``aria-hidden="true"`` elements is boilerplate four times out of five,
 but inside ``hidden`` elements only half the time (tabs, accordions and server-rendered
@@ -28,7 +33,15 @@ from collections.abc import Sequence
 
 from cleaner.model import Block, Decision
 
-__all__ = ["MIN_COPY_CHARS", "apply_page_rules", "page_rule_drops", "parent_elements"]
+__all__ = [
+    "MIN_COPY_CHARS",
+    "apply_page_rules",
+    "page_rule_changes",
+    "page_rule_drops",
+    "parent_elements",
+    "row_verdicts",
+    "table_rows",
+]
 # ISO 8601 date-times as microdata writes them (date, 'T', time, optional zone). The 'T'
 # is required: "2021-02-03 10:15" is how forums and logs show a date to people.
 _MACHINE_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
@@ -42,6 +55,32 @@ _SPACE = re.compile(r"\s+")
 def parent_elements(blocks: Sequence[Block]) -> list[int | None]:
     """The element holding each block's own element: -1 for a block at the top of the page, None for text lines."""
     return [b.containers[-2] if len(b.containers) > 1 else (-1 if b.containers else None) for b in blocks]
+
+
+def table_rows(blocks: Sequence[Block]) -> list[int]:
+    """The table row each block sits in (its :attr:`cleaner.model.Role.row`; 0 outside tables)."""
+    return [b.role.row for b in blocks]
+
+
+def row_verdicts(texts: Sequence[str], keep: Sequence[bool], rows: Sequence[int]) -> dict[int, bool]:
+    """The cells whose verdict changes so that every table row is kept or dropped whole: ``{index: keep}``.
+
+    A row with kept and dropped cells goes the way of the larger share of its characters
+    (kept on a tie: a row's label cell is short and its value long, or the other way).
+    """
+    kept_chars: dict[int, int] = {}
+    all_chars: dict[int, int] = {}
+    for text, kept, row in zip(texts, keep, rows, strict=True):
+        if row:
+            all_chars[row] = all_chars.get(row, 0) + len(text)
+            kept_chars[row] = kept_chars.get(row, 0) + (len(text) if kept else 0)
+    changes: dict[int, bool] = {}
+    for index, (kept, row) in enumerate(zip(keep, rows, strict=True)):
+        if row and 0 < kept_chars[row] < all_chars[row]:
+            verdict = 2 * kept_chars[row] >= all_chars[row]
+            if verdict != kept:
+                changes[index] = verdict
+    return changes
 
 
 def page_rule_drops(
@@ -69,17 +108,42 @@ def page_rule_drops(
     return drops
 
 
+# The reason and evidence of a cell whose verdict its table row overrules (kept, dropped).
+_ROW_REASONS = {
+    True: ("content.context", "the rest of its table row is kept"),
+    False: ("boilerplate.context", "the rest of its table row is dropped"),
+}
+
+
+def page_rule_changes(
+    texts: Sequence[str],
+    keep: Sequence[bool],
+    parents: Sequence[int | None] | None = None,
+    rows: Sequence[int] | None = None,
+) -> dict[int, tuple[bool, str, str]]:
+    """Every verdict the page rules change: ``{index: (keep, reason, detail)}``.
+
+    The table rows agree first (:func:`row_verdicts`, when ``rows`` are given), then the
+    drops of :func:`page_rule_drops` apply to what is kept.
+    """
+    changes: dict[int, tuple[bool, str, str]] = {}
+    verdicts = list(keep)
+    if rows is not None:
+        for index, verdict in row_verdicts(texts, verdicts, rows).items():
+            changes[index] = (verdict, *_ROW_REASONS[verdict])
+            verdicts[index] = verdict
+    for index, (reason, detail) in page_rule_drops(texts, verdicts, parents).items():
+        changes[index] = (False, reason, detail)
+    return changes
+
+
 def apply_page_rules(blocks: Sequence[Block], decisions: list[Decision]) -> list[Decision]:
-    """The decisions with the page rules' drops applied (the extractor's verdict kept in ``first_pass``)."""
-    drops = page_rule_drops([b.text for b in blocks], [d.keep for d in decisions], parent_elements(blocks))
-    if not drops:
+    """The decisions with the page rules applied (the extractor's verdict kept in ``first_pass``)."""
+    texts = [b.text for b in blocks]
+    changes = page_rule_changes(texts, [d.keep for d in decisions], parent_elements(blocks), table_rows(blocks))
+    if not changes:
         return decisions
-    out = []
-    for decision in decisions:
-        found = drops.get(decision.block)
-        if found is None:
-            out.append(decision)
-        else:
-            reason, detail = found
-            out.append(Decision(decision.block, False, reason, "page", 0.0, detail, first_pass=decision))
+    out = list(decisions)
+    for index, (verdict, reason, detail) in changes.items():
+        out[index] = Decision(index, verdict, reason, "page", float(verdict), detail, first_pass=decisions[index])
     return out

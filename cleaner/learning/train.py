@@ -37,7 +37,7 @@ from cleaner.config import Config
 from cleaner.errors import UsageError
 from cleaner.extractors.ensemble import MEMBERS, fit_weights, vote_matrix
 from cleaner.extractors.learned import TEXT_MODEL_COLUMNS, text_features
-from cleaner.extractors.page_rules import parent_elements
+from cleaner.extractors.page_rules import parent_elements, table_rows
 from cleaner.extractors.registry import get_extractor
 from cleaner.extractors.rules import RulesExtractor
 from cleaner.extractors.trees import (
@@ -111,6 +111,7 @@ class PageExamples:
     groups: np.ndarray
     votes: np.ndarray | None = None  # (blocks, 3): trafilatura, jusText, rules keep (1) or drop (0)
     parents: list[int | None] | None = None  # HTML: each block's parent element (page_rules.parent_elements)
+    rows: list[int] | None = None  # HTML: each block's table row, 0 outside tables (page_rules.table_rows)
 
 
 def block_weights(texts: Sequence[str], labels: np.ndarray) -> np.ndarray:
@@ -161,7 +162,18 @@ def examples_for(
         columns = [[d.keep for d in get_extractor(name, "html").decide(page, config)] for name in MEMBERS[1:]]
         votes = np.array(columns, dtype=np.float64).T.reshape(len(page.blocks), len(columns))
     return PageExamples(
-        key, site, dataset, features, labels, weights, texts, lang, groups, votes, parent_elements(page.blocks)
+        key,
+        site,
+        dataset,
+        features,
+        labels,
+        weights,
+        texts,
+        lang,
+        groups,
+        votes,
+        parent_elements(page.blocks),
+        table_rows(page.blocks),
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -28,6 +29,7 @@ __all__ = [
     "FolderFormat",
     "dumps",
     "error_record",
+    "front_matter",
     "removed_reasons",
     "render_file",
     "result_record",
@@ -122,8 +124,9 @@ _LINE_BREAKS = (("\x85", "\\u0085"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"
 def render_file(record: Mapping[str, Any], fmt: FolderFormat) -> str:
     """Render the content of a folder-output file for ``record`` in format ``txt``, ``md`` or ``json``.
 
-    ``txt`` is the text; ``md`` is ``# title`` (when there is one) then one paragraph per
-    kept block; ``json`` is the whole record, indented. Non-empty files end with a newline.
+    ``txt`` is the text; ``md`` is a YAML front matter with the record's metadata
+    (:func:`front_matter`) then the text, which ``--format md`` makes Markdown; ``json``
+    is the whole record, indented. Non-empty files end with a newline.
     """
     if fmt == "json":
         return dumps(record, indent=2) + "\n"
@@ -131,11 +134,33 @@ def render_file(record: Mapping[str, Any], fmt: FolderFormat) -> str:
     if fmt == "txt":
         return text + "\n" if text else ""
     if fmt == "md":
-        title = (record.get("metadata") or {}).get("title")
-        parts = [f"# {' '.join(str(title).split())}"] if title else []
-        parts.extend(line.strip() for line in text.split("\n") if line.strip())
-        return "\n\n".join(parts) + "\n" if parts else ""
+        return front_matter(record.get("metadata") or {}) + (text + "\n" if text else "")
     raise UsageError(f"unknown output format {fmt!r}; choose one of {', '.join(FOLDER_FORMATS)}")
+
+
+# The metadata a Markdown file's front matter carries, in this order (as trafilatura writes it).
+FRONT_MATTER_FIELDS = ("title", "author", "date", "url", "host", "sitename", "language", "description", "source")
+
+
+def front_matter(metadata: Mapping[str, Any]) -> str:
+    """A YAML front matter block (``---`` lines) with the known fields of ``metadata``, "" when none is known.
+
+    Every value is written as a JSON string, which YAML reads as the same string whatever
+    it holds (colons, quotes, "#", leading dashes, line breaks).
+    """
+    lines = [f"{name}: {_yaml_string(str(metadata[name]))}" for name in FRONT_MATTER_FIELDS if metadata.get(name)]
+    return "---\n" + "\n".join(lines) + "\n---\n\n" if lines else ""
+
+
+# Characters YAML does not allow raw in a string, or reads as a line break, that JSON
+# leaves raw: DEL and the C1 controls (NEL among them), the line and paragraph separators,
+# the byte-order mark and lone surrogates.
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
+
+
+def _yaml_string(value: str) -> str:
+    """``value`` as a YAML double-quoted scalar: a JSON string with the characters YAML refuses escaped."""
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json.dumps(value, ensure_ascii=False))
 
 
 def removed_reasons(result: Result) -> tuple[str, ...]:

@@ -2,6 +2,8 @@
 
 - :mod:`cleaner.page.segment`: the lxml parse and the blocks of a page (DOM blocks for
   HTML, lines for text dumps); a block's text never holds a line break;
+- :mod:`cleaner.page.roles`: each block's role (heading, list item, table cell, code, quote);
+- :mod:`cleaner.page.markdown`: the kept blocks as Markdown, from their roles;
 - :mod:`cleaner.page.language`: language identification and stopword lists;
 - :mod:`cleaner.page.features`: per-line text measures (:class:`LineFeatures`);
 - :mod:`cleaner.page.matrix`: the learned model's feature matrix of a page's blocks;

@@ -15,7 +15,8 @@ import lxml.etree
 import lxml.html
 
 from cleaner.errors import InputError
-from cleaner.model import Block
+from cleaner.model import Block, Role
+from cleaner.page.roles import html_role, line_role
 
 # Elements whose start or end ends the current block: the HTML block-level elements plus
 # table cells and <br>, which browsers render as a line break.
@@ -231,8 +232,9 @@ class _BlockBuilder:
         self.blocks: list[Block] = []
         self.pieces: list[str] = []
         self.link_chars = 0
-        self.owner: tuple[str, tuple[str, ...], frozenset[str], tuple[int, ...]] | None = None
-        # The serial numbers of the open block-level elements, outermost first.
+        self.owner: tuple[str, tuple[str, ...], frozenset[str], tuple[int, ...], Role] | None = None
+        # The open block-level elements, outermost first, and their serial numbers.
+        self.block_tags: list[str] = []
         self.containers: list[int] = []
 
     def add(self, text: str, in_link: bool, tag: str, path: list[str], tokens: frozenset[str]) -> None:
@@ -241,16 +243,19 @@ class _BlockBuilder:
         if self.owner is None:
             if not text.strip():
                 return
-            self.owner = (tag, tuple(path[-MAX_TAG_PATH:]), tokens, tuple(self.containers[-MAX_TAG_PATH:]))
+            containers = tuple(self.containers[-MAX_TAG_PATH:])
+            role = html_role(self.block_tags, self.containers)
+            self.owner = (tag, tuple(path[-MAX_TAG_PATH:]), tokens, containers, role)
         self.pieces.append(text)
         if in_link:
             self.link_chars += len(text.strip())
 
     def flush(self) -> None:
         if self.owner is not None:
-            text = _WHITESPACE.sub(" ", "".join(self.pieces)).strip()
+            raw = "".join(self.pieces)
+            text = _WHITESPACE.sub(" ", raw).strip()
             if text:
-                tag, path, tokens, containers = self.owner
+                tag, path, tokens, containers, role = self.owner
                 link_chars = min(self.link_chars, len(text))
                 self.blocks.append(
                     Block(
@@ -261,6 +266,8 @@ class _BlockBuilder:
                         attr_tokens=tokens,
                         link_chars=link_chars,
                         containers=containers,
+                        role=role,
+                        verbatim=_verbatim(raw) if role.kind == "code" else None,
                     )
                 )
         self.pieces = []
@@ -281,7 +288,7 @@ def segment_html(root: Any) -> list[Block]:
     start = body if body is not None else root
     builder = _BlockBuilder()
     path: list[str] = []
-    block_tags: list[str] = []
+    block_tags = builder.block_tags
     token_stack: list[frozenset[str]] = [frozenset()]
     own_tokens: list[tuple[str, ...]] = [()]  # each open element's own tokens, for the cap
     links = 0
@@ -345,6 +352,16 @@ def segment_html(root: Any) -> list[Block]:
     return builder.blocks
 
 
+def _verbatim(raw: str) -> str:
+    """Preformatted text as written: line breaks and indentation kept, blank lines at its ends cut."""
+    lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return "\n".join(line.rstrip() for line in lines)
+
+
 def _nearest_tokens(own_tokens: list[tuple[str, ...]]) -> frozenset[str]:
     """The class/id tokens of the nearest ancestors, up to MAX_ATTR_TOKENS.
 
@@ -392,5 +409,6 @@ def segment_text(text: str) -> list[Block]:
     for line_no, line in enumerate(text.splitlines()):
         stripped = line.strip()
         if stripped:
-            blocks.append(Block(index=len(blocks), text=stripped, tag="line", line_no=line_no))
+            role = line_role(stripped)
+            blocks.append(Block(index=len(blocks), text=stripped, tag="line", line_no=line_no, role=role))
     return blocks
