@@ -65,7 +65,7 @@ def load_inputs(root: str, jobs: int, cache: str | None) -> tuple[list[PageExamp
 
 def kept_text(e: PageExamples, keep: Sequence[bool]) -> str:
     """The page's text from the blocks kept, after the page rules (as the pipeline applies them)."""
-    changes = page_rule_changes(e.texts, list(keep), e.parents, e.rows)
+    changes = page_rule_changes(e.texts, list(keep), e.parents, e.rows, e.links)
     verdicts = [changes[i][0] if i in changes else bool(k) for i, k in enumerate(keep)]
     return "\n".join(t for t, k in zip(e.texts, verdicts, strict=True) if k)
 

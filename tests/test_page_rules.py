@@ -122,3 +122,19 @@ def test_the_rules_only_drop_kept_blocks_and_keep_one_copy_of_each_text(texts: l
         first = min(j for j, t in enumerate(texts) if keep[j] and t.casefold() == text)
         assert parents is not None or i == first
         assert parents is None or parents[i] == parents[first]
+
+
+def test_a_contents_link_goes_and_the_heading_it_points_to_stays() -> None:
+    blocks = blocks_of(
+        '<ul class="toc"><li><a href="#bridge">The bridge</a></li><li><a href="#works">The works</a></li></ul>'
+        f'<h2 id="bridge">The bridge</h2><p>{ARTICLE[0]}</p><h2 id="works">The works</h2><p>{ARTICLE[2]}</p>'
+        '<p>See <a href="/b">The bridge</a></p>'
+    )
+    decisions = apply_page_rules(blocks, keep_all(blocks))
+    dropped = {blocks[d.block].text: d for d in decisions if not d.keep}
+    assert list(dropped) == ["The bridge", "The works"]
+    assert [d.block for d in dropped.values()] == [0, 1]  # the contents entries, not the headings
+    assert all(d.reason == "dup.in_page" and d.first_pass is not None and d.first_pass.keep for d in dropped.values())
+    # Short repeats that are not a link before a non-link stay: two short lines in a table, a link after text.
+    blocks = blocks_of("<p>Price</p><div><p>Price</p></div><p>Read more</p><div><a href='/x'>Read more</a></div>")
+    assert all(d.keep for d in apply_page_rules(blocks, keep_all(blocks)))

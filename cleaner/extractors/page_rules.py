@@ -5,7 +5,9 @@
   ``hidden.microdata``.
 - **In-page copies**: a kept block whose text repeats a block kept earlier on the page,
   in another element (a print or app copy of the article, a pull quote, a headline
-  repeated in a teaser), is dropped as ``dup.in_page``; the first copy stays. Repeats
+  repeated in a teaser), is dropped as ``dup.in_page``; the first copy stays, unless it
+  is a link and the later copy is not (a table of contents entry and the heading it points
+  to): then the link goes. Repeats
   under one parent element are left alone: that is a text that repeats itself (a chorus,
   a refrain, a test page of one paragraph many times), not a second copy of the page.
 
@@ -34,8 +36,10 @@ from collections.abc import Sequence
 from cleaner.model import Block, Decision
 
 __all__ = [
+    "LINK_SHARE",
     "MIN_COPY_CHARS",
     "apply_page_rules",
+    "link_blocks",
     "page_rule_changes",
     "page_rule_drops",
     "parent_elements",
@@ -47,8 +51,12 @@ __all__ = [
 _MACHINE_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
 # Repeats shorter than this many characters are left alone: short lines ("Yes", "Read
 # more", a price, a name in a table) repeat on a page by design; a repeated sentence of
-# this length is a copy.
+# this length is a copy. (A link followed by the same text as a non-link is a link to it,
+# whatever its length.)
 MIN_COPY_CHARS = 40
+# A block with at least this share of its characters inside links is a link (a table of
+# contents entry, a teaser): 0.9 leaves out the sentences that hold a link or two.
+LINK_SHARE = 0.9
 _SPACE = re.compile(r"\s+")
 
 
@@ -83,29 +91,53 @@ def row_verdicts(texts: Sequence[str], keep: Sequence[bool], rows: Sequence[int]
     return changes
 
 
+def link_blocks(blocks: Sequence[Block]) -> list[bool]:
+    """Whether each block is a link (at least :data:`LINK_SHARE` of its characters inside ``<a>``)."""
+    return [b.link_density >= LINK_SHARE for b in blocks]
+
+
 def page_rule_drops(
-    texts: Sequence[str], keep: Sequence[bool], parents: Sequence[int | None] | None = None
+    texts: Sequence[str],
+    keep: Sequence[bool],
+    parents: Sequence[int | None] | None = None,
+    links: Sequence[bool] | None = None,
 ) -> dict[int, tuple[str, str]]:
     """The kept blocks the page rules drop: ``{index: (reason, detail)}``.
 
     ``texts`` are the blocks' texts, ``keep`` the extractor's verdicts, ``parents`` the
-    blocks' :func:`parent_elements` (None: text lines, where every repeat is a copy).
+    blocks' :func:`parent_elements` (None: text lines, where every repeat is a copy),
+    ``links`` the blocks that are links (:func:`link_blocks`): when the first kept copy of
+    a text is a link and a later one is not (a table of contents, then the heading it
+    points to), the link is the copy that goes.
     """
     drops: dict[int, tuple[str, str]] = {}
-    first_parent: dict[str, int | None] = {}
+    first: dict[str, int] = {}  # each text's copy that stays so far
     for index, (text, kept) in enumerate(zip(texts, keep, strict=True)):
         if not kept:
             continue
         if _MACHINE_VALUE.fullmatch(text.strip()):
             drops[index] = ("hidden.microdata", "a machine-readable timestamp")
-        elif len(text) >= MIN_COPY_CHARS:
-            key = _SPACE.sub(" ", text.casefold()).strip()
-            parent = parents[index] if parents is not None else None
-            if key not in first_parent:
-                first_parent[key] = parent
-            elif parent is None or first_parent[key] != parent:
-                drops[index] = ("dup.in_page", "repeats a block kept earlier on the page")
+            continue
+        long = len(text) >= MIN_COPY_CHARS
+        if not long and links is None:
+            continue
+        key = _SPACE.sub(" ", text.casefold()).strip()
+        earlier = first.setdefault(key, index)
+        if earlier == index or (
+            parents is not None and parents[index] is not None and parents[earlier] == parents[index]
+        ):
+            continue
+        if links is not None and links[earlier] and not links[index]:
+            drops[earlier] = ("dup.in_page", "a link to a block repeated later on the page")
+            first[key] = index
+        elif long:
+            drops[index] = ("dup.in_page", "repeats a block kept earlier on the page")
     return drops
+
+
+def _same_parent(parents: Sequence[int | None] | None, first: int, second: int) -> bool:
+    """Whether two HTML blocks sit in one parent element (never for text lines)."""
+    return parents is not None and parents[second] is not None and parents[first] == parents[second]
 
 
 # The reason and evidence of a cell whose verdict its table row overrules (kept, dropped).
@@ -120,6 +152,7 @@ def page_rule_changes(
     keep: Sequence[bool],
     parents: Sequence[int | None] | None = None,
     rows: Sequence[int] | None = None,
+    links: Sequence[bool] | None = None,
 ) -> dict[int, tuple[bool, str, str]]:
     """Every verdict the page rules change: ``{index: (keep, reason, detail)}``.
 
@@ -132,7 +165,7 @@ def page_rule_changes(
         for index, verdict in row_verdicts(texts, verdicts, rows).items():
             changes[index] = (verdict, *_ROW_REASONS[verdict])
             verdicts[index] = verdict
-    for index, (reason, detail) in page_rule_drops(texts, verdicts, parents).items():
+    for index, (reason, detail) in page_rule_drops(texts, verdicts, parents, links).items():
         changes[index] = (False, reason, detail)
     return changes
 
@@ -140,7 +173,8 @@ def page_rule_changes(
 def apply_page_rules(blocks: Sequence[Block], decisions: list[Decision]) -> list[Decision]:
     """The decisions with the page rules applied (the extractor's verdict kept in ``first_pass``)."""
     texts = [b.text for b in blocks]
-    changes = page_rule_changes(texts, [d.keep for d in decisions], parent_elements(blocks), table_rows(blocks))
+    keep = [d.keep for d in decisions]
+    changes = page_rule_changes(texts, keep, parent_elements(blocks), table_rows(blocks), link_blocks(blocks))
     if not changes:
         return decisions
     out = list(decisions)

@@ -37,7 +37,7 @@ from cleaner.config import Config
 from cleaner.errors import UsageError
 from cleaner.extractors.ensemble import MEMBERS, fit_weights, vote_matrix
 from cleaner.extractors.learned import TEXT_MODEL_COLUMNS, text_features
-from cleaner.extractors.page_rules import parent_elements, table_rows
+from cleaner.extractors.page_rules import link_blocks, parent_elements, table_rows
 from cleaner.extractors.registry import get_extractor
 from cleaner.extractors.rules import RulesExtractor
 from cleaner.extractors.trees import (
@@ -112,6 +112,7 @@ class PageExamples:
     votes: np.ndarray | None = None  # (blocks, 3): trafilatura, jusText, rules keep (1) or drop (0)
     parents: list[int | None] | None = None  # HTML: each block's parent element (page_rules.parent_elements)
     rows: list[int] | None = None  # HTML: each block's table row, 0 outside tables (page_rules.table_rows)
+    links: list[bool] | None = None  # HTML: whether each block is a link (page_rules.link_blocks)
 
 
 def block_weights(texts: Sequence[str], labels: np.ndarray) -> np.ndarray:
@@ -174,6 +175,7 @@ def examples_for(
         votes,
         parent_elements(page.blocks),
         table_rows(page.blocks),
+        link_blocks(page.blocks),
     )
 
 
