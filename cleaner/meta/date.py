@@ -29,24 +29,15 @@ zone: converting "2023-12-25T22:03Z" to another zone would guess where the reade
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import htmldate
 
-from cleaner.meta.page import ARTICLE_TYPES, PageMeta, text_pieces, text_pieces_backward, visible_text
+from cleaner.meta.page import AFTER_HEADLINE, ARTICLE_TYPES, BEFORE_HEADLINE, PageMeta, visible_text
 
 # Years outside this range are typos or placeholders (0000-00-00), not web publication dates.
 MIN_YEAR, MAX_YEAR = 1990, 2100
-# Characters of visible text after the headline searched for a dateline: the standfirst,
-# byline and date fit in 600 characters on the news pages looked at; further down, dates
-# are in the article's text. (On andythefactory-news2023, 400 to 900 give the same dates,
-# 300 loses one.)
-DATELINE_AFTER = 600
-# ...and before it: some pages put the date above the headline, with the section name
-# (50 to 300 give the same andythefactory dates).
-DATELINE_BEFORE = 150
 
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 # Months by the first three letters of their names in English, German, French and Spanish
@@ -205,67 +196,17 @@ def _time_date(tree: Any) -> tuple[str, str] | None:
     return (first, "time") if first else None
 
 
-def datelines(tree: Any, headline: Any | None) -> list[str]:
-    """The dates written just before or after the headline element, in page order.
-
-    The text looked at is that of the headline's smallest ancestor holding more than
-    :data:`DATELINE_AFTER` characters after it (white space folded): up to
-    :data:`DATELINE_BEFORE` characters before the headline and :data:`DATELINE_AFTER`
-    after. It is read outwards from the headline, sibling by sibling and level by level,
-    and only as far as needed: the whole container (often the body) is never read.
-    """
-    if headline is None:
+def datelines(page: PageMeta, headline: Any | None) -> list[str]:
+    """The dates written just before or after the headline element, in page order (see :func:`around_headline`)."""
+    if headline is None or next(page.tree.iter("body"), None) is None:
         return []
-    body = next(tree.iter("body"), None)
     title_text = " ".join(visible_text(headline).split())
-    if body is None or not title_text:
+    if not title_text:
         return []
-    before: list[str] = []  # the text before the headline, nearest piece first
-    after: list[str] = []  # the text after it, in page order
-    before_size = after_size = 0  # their lengths with white space folded, at least
-    node = headline
-    while after_size <= DATELINE_AFTER and node is not body and node.getparent() is not None:
-        if before_size <= DATELINE_BEFORE:
-            for piece in _pieces_before(node):
-                before.append(piece)
-                before_size += _folded_size(piece)
-                if before_size > DATELINE_BEFORE:
-                    break
-        for piece in _pieces_after(node):
-            after.append(piece)
-            after_size += _folded_size(piece)
-            if after_size > DATELINE_AFTER:
-                break
-        node = node.getparent()
-    head = " ".join("".join(reversed(before)).split())[-DATELINE_BEFORE:]
-    tail = " ".join("".join(after).split())[:DATELINE_AFTER]
+    before, after = page.around(headline)
+    head = " ".join(before.split())[-BEFORE_HEADLINE:]
+    tail = " ".join(after.split())[:AFTER_HEADLINE]
     return text_dates(f"{head} {title_text} {tail}")
-
-
-def _folded_size(piece: str) -> int:
-    """A lower bound of the length ``piece`` adds once white space is folded."""
-    return len("".join(piece.split()))  # its characters other than white space
-
-
-def _pieces_before(node: Any) -> Iterator[str]:
-    """The visible text before ``node`` inside its parent, nearest piece first."""
-    for sibling in node.itersiblings(preceding=True):
-        if sibling.tail:
-            yield sibling.tail
-        yield from text_pieces_backward(sibling)
-    parent = node.getparent()
-    if parent.text:
-        yield parent.text
-
-
-def _pieces_after(node: Any) -> Iterator[str]:
-    """The visible text after ``node`` inside its parent, in page order."""
-    if node.tail:
-        yield node.tail
-    for sibling in node.itersiblings():
-        yield from text_pieces(sibling)
-        if sibling.tail:
-            yield sibling.tail
 
 
 def htmldate_date(tree: Any, url: str | None) -> str | None:
@@ -288,7 +229,7 @@ def find_date(page: PageMeta, headline: Any | None) -> tuple[str | None, str | N
     """The article's date and its source, or ``(None, None)``; see the module docstring."""
     published, modified = markup_dates(page)
     from_url = url_date(page.url)
-    shown = datelines(page.tree, headline)
+    shown = datelines(page, headline)
     if shown:
         # The publication date when the page shows it, else the update it shows instead.
         for candidate in (published, (from_url, "url") if from_url else None, modified):
