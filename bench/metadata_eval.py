@@ -248,6 +248,22 @@ def table(outcomes: list[Outcome]) -> str:
     return format_table(header, rows)
 
 
+def false_dates(outcomes: list[Outcome]) -> str:
+    """Share of pages with no gold date where each system gives one, per dataset that has gold dates on some pages.
+
+    devdata gives a page's date where the page states one (the WCXB README): a date on a
+    page without one is a guess (a copyright year, a sale, the crawl).
+    """
+    dated = {o.page.dataset for o in outcomes if o.page.date}
+    rows = []
+    for dataset in sorted(dated):
+        undated = [o for o in outcomes if o.page.dataset == dataset and not o.page.date]
+        if undated:
+            shares = [sum(bool(o.answers[s].get("date")) for o in undated) / len(undated) for s in SYSTEMS]
+            rows.append([dataset, len(undated), *(f"{x:.3f}" for x in shares)])
+    return format_table(["pages without a gold date", "n", *SYSTEMS], rows) if rows else ""
+
+
 def failures(outcomes: list[Outcome], name: str, show: Callable[[str], None]) -> None:
     """Print every page where cleaner's ``name`` fails its check, with trafilatura's answer beside."""
     for outcome in outcomes:
@@ -288,6 +304,9 @@ def main(argv: list[str] | None = None) -> int:
         "name is cut, date the same day, author the gold's lead name contained), cleaner beside trafilatura "
         "2's bare_extraction(with_metadata=True) on the same pages.\n\n" + table(outcomes)
     )
+    guesses = false_dates(outcomes)
+    if guesses:
+        text += "\n\nA date given on a page that states none (lower is better):\n\n" + guesses
     print(text)
     if args.write:
         write_section(args.write, "metadata", text, sys.argv[1:] if argv is None else argv)

@@ -40,6 +40,12 @@ MAX_JSON_LD_DEPTH = 8
 # A site's name shorter than this many letters ("ap", "ign") is inside too many words
 # ("map", "design") to say a title segment or an author names the site; it must match whole.
 MIN_SITE_NAME_LETTERS = 4
+# Elements, and class or id words, of the parts of a page around the article: a date or an
+# author read there is another article's (a teaser), a commenter's, or the site's.
+_ASIDE_TAGS = frozenset({"nav", "footer"})
+_ASIDE_MARKS = re.compile(
+    r"related|recommend|teaser|more-stories|read-next|popular|trending|comment|footer", re.IGNORECASE
+)
 # Characters of visible text after the headline read for its dateline and byline: the
 # standfirst, byline and date fit in 600 characters on the news pages looked at; further
 # down, dates are in the article's text. (On andythefactory-news2023, 400 to 900 give the
@@ -88,11 +94,12 @@ def _hidden(node: Any) -> bool:
     return not isinstance(node.tag, str) or node.tag in _HIDDEN_TAGS
 
 
-def text_pieces(element: Any) -> Iterator[str]:
+def text_pieces(element: Any, *, skip_asides: bool = False) -> Iterator[str]:
     """The visible text of ``element`` (not its tail), piece by piece in page order.
 
     A generator, so a reader needing the first few hundred characters of a large element
-    stops there.
+    stops there. ``skip_asides``: leave out the elements inside it that are not the
+    article's (:func:`is_aside`).
     """
     if _hidden(element):
         return
@@ -101,7 +108,7 @@ def text_pieces(element: Any) -> Iterator[str]:
     walker = lxml.etree.iterwalk(element, events=("start", "end", "comment", "pi"))
     for event, node in walker:
         if event == "start":
-            if _hidden(node):
+            if _hidden(node) or (skip_asides and node is not element and is_aside(node)):
                 walker.skip_subtree()
                 continue
             if node.tag in LINE_TAGS:
@@ -115,7 +122,7 @@ def text_pieces(element: Any) -> Iterator[str]:
                 yield node.tail
 
 
-def text_pieces_backward(element: Any) -> Iterator[str]:
+def text_pieces_backward(element: Any, *, skip_asides: bool = False) -> Iterator[str]:
     """The pieces of :func:`text_pieces` in reverse order, last first (each piece as is)."""
     stack: list[Any] = [element]
     while stack:
@@ -123,7 +130,7 @@ def text_pieces_backward(element: Any) -> Iterator[str]:
         if isinstance(item, str):
             yield item
             continue
-        if _hidden(item):
+        if _hidden(item) or (skip_asides and item is not element and is_aside(item)):
             continue
         # The pieces of ``item`` in page order are pushed so that the last is popped first.
         block = item.tag in LINE_TAGS
@@ -139,8 +146,41 @@ def text_pieces_backward(element: Any) -> Iterator[str]:
             stack.append("\n")
 
 
+def is_aside(node: Any) -> bool:
+    """Tell whether ``node`` is a part of the page that is not the article.
+
+    That is: related or recommended teasers, comments, nav or footer (by tag, class or id),
+    or the site's ``<header>`` (no headline in it, not inside the article).
+    """
+    if node.tag in _ASIDE_TAGS or (node.tag == "header" and _site_header(node)):
+        return True
+    marks = f"{node.get('class') or ''} {node.get('id') or ''}"
+    return marks != " " and _ASIDE_MARKS.search(marks) is not None
+
+
+def _site_header(header: Any) -> bool:
+    """Tell whether a ``<header>`` is the site's: no h1 in it, and not inside an ``<article>`` or ``<main>``."""
+    return next(header.iter("h1"), None) is None and next(header.iterancestors("article", "main"), None) is None
+
+
+def in_aside(element: Any) -> bool:
+    """Tell whether ``element`` sits inside a part of the page that is not the article (:func:`is_aside`).
+
+    The classes of ``<body>`` and ``<html>`` describe the whole page and are not read.
+    """
+    for node in element.iterancestors():
+        if node.tag in ("body", "html"):
+            return False
+        if is_aside(node):
+            return True
+    return False
+
+
 def around_headline(headline: Any) -> tuple[str, str]:
     """The text shown just before and just after ``headline``: ``(before, after)``, one line a line.
+
+    Teasers, comments, nav, footers and the site's header are left out (:func:`is_aside`):
+    a date or a byline read there is not the article's.
 
     A line ends where a block element (:data:`LINE_TAGS`) does, and where the page's source
     breaks a line.
@@ -181,7 +221,8 @@ def _pieces_before(node: Any) -> Iterator[str]:
     for sibling in node.itersiblings(preceding=True):
         if sibling.tail:
             yield sibling.tail
-        yield from text_pieces_backward(sibling)
+        if not is_aside(sibling):
+            yield from text_pieces_backward(sibling, skip_asides=True)
     parent = node.getparent()
     if parent.text:
         yield parent.text
@@ -192,7 +233,8 @@ def _pieces_after(node: Any) -> Iterator[str]:
     if node.tail:
         yield node.tail
     for sibling in node.itersiblings():
-        yield from text_pieces(sibling)
+        if not is_aside(sibling):
+            yield from text_pieces(sibling, skip_asides=True)
         if sibling.tail:
             yield sibling.tail
 
@@ -241,6 +283,13 @@ class PageMeta:
         if self._around is None or self._around[0] is not headline:
             self._around = (headline, around_headline(headline))
         return self._around[1]
+
+    def declares_article(self) -> bool:
+        """Tell whether the page says it is an article: ``og:type`` "article", or a JSON-LD article object."""
+        og_type = self.first("og:type")
+        if og_type and og_type[1].strip().lower() == "article":
+            return True
+        return any(ld_types(obj) & ARTICLE_TYPES for obj in self.json_ld)
 
     def ld_values(self, prop: str, types: frozenset[str] | None = None) -> Iterator[Any]:
         """The values of ``prop`` in the JSON-LD objects (only objects of ``types`` when given)."""
