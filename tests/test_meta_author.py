@@ -70,14 +70,18 @@ def test_organisation_that_is_the_site_is_not_an_author_and_the_meta_tag_answers
     assert author_of(page(head)) == ("Ann Lee; Bo Chan", "meta:author")
 
 
-def test_site_name_alone_gives_no_author():
+def test_site_name_is_the_author_only_when_no_source_names_anyone_else():
+    # A company blog post signed by the company, a personal site named after its author.
     head = '<meta name="author" content="The Daily Planet"><meta property="og:site_name" content="The Daily Planet">'
-    assert author_of(page(head)) == (None, None)
-    # The site known from the url alone is enough.
+    assert author_of(page(head)) == ("The Daily Planet", "meta:author")
+    # The site known from the url alone is enough to recognise it...
     assert author_of(page('<meta name="author" content="Daily Planet">'), "https://www.dailyplanet.com/a") == (
-        None,
-        None,
+        "Daily Planet",
+        "meta:author",
     )
+    # ...and a person named by a later source wins over it.
+    body = '<p class="byline">By Ann Lee</p>'
+    assert author_of(page(head, body)) == ("Ann Lee", "byline")
 
 
 def test_one_meta_tag_per_author_is_not_split_at_its_comma():
@@ -172,3 +176,84 @@ def test_an_author_label_and_a_role_in_parentheses_are_dropped():
 )
 def test_a_name_is_capitalised_as_names_are(value, name):
     assert clean_name(value) == name
+
+
+def test_link_preview_written_by_pair_gives_the_author():
+    head = '<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Ann Lee">'
+    assert author_of(page(head)) == ("Ann Lee", "meta:twitter:data1")
+    other = '<meta name="twitter:label1" content="Est. reading time"><meta name="twitter:data1" content="4 minutes">'
+    assert author_of(page(other)) == (None, None)
+
+
+def test_forum_thread_author_is_the_first_items_not_the_replies():
+    body = """<div itemscope itemtype="https://schema.org/DiscussionForumPosting">
+      <div itemprop="author" itemscope itemtype="https://schema.org/Person"><span itemprop="name">paulb203</span></div>
+      <p>Where can I buy a licence?</p>
+      <div itemprop="comment" itemscope itemtype="https://schema.org/Comment">
+        <div itemprop="author" itemscope itemtype="https://schema.org/Person"><span itemprop="name">phinds</span></div>
+        <p>From the shop.</p></div></div>"""
+    assert author_of(page(body=body)) == ("paulb203", "itemprop=author")
+
+
+@pytest.mark.parametrize("handle", ["paulb203", "xJewishNinjax", "b.scherer", "user3080392"])
+def test_user_names_are_names_where_the_markup_declares_them(handle):
+    assert author_of(page(f'<meta name="author" content="{handle}">')) == (handle, "meta:author")
+    # In free text a word with digits is a count or a time, not a name.
+    assert clean_name(handle) is None or not any(ch.isdigit() for ch in handle)
+
+
+@pytest.mark.parametrize("value", ["Sun Dec", "Updated January", "May", "Full Bio", "Topic Author", "View Profile"])
+def test_dates_and_labels_cut_out_of_a_byline_are_not_names(value):
+    assert clean_name(value) is None
+
+
+def test_a_name_that_is_also_a_month_is_still_a_name():
+    assert clean_name("April Ryan") == "April Ryan"
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("By Clare Duffy, CNN", ["Clare Duffy"]),
+        ("Dylan Bailey, MS, RD", ["Dylan Bailey"]),
+        ("Michael Greger, M.D.", ["Michael Greger"]),
+        ("Von Anna Schmidt", ["Anna Schmidt"]),
+        ("par Jean Dupont", ["Jean Dupont"]),
+        ("Por María López y Juan Pérez", ["María López", "Juan Pérez"]),
+        ("Ursula von der Leyen", ["Ursula von der Leyen"]),
+        ("AP", ["AP"]),  # an agency alone is the author
+    ],
+)
+def test_prefixes_and_affiliations_are_cut_from_names(byline, names):
+    assert split_names(byline) == names
+
+
+def test_byline_date_after_the_name_is_cut_with_its_month():
+    body = '<div class="post-author">Stacy Edgar December 4, 2025</div>'
+    assert author_of(page(body=body)) == ("Stacy Edgar", "byline")
+
+
+def test_author_box_whose_heading_is_a_teaser_title_is_not_the_byline():
+    body = """<div class="related-author-wrapper"><h3>How to plant a tree: a guide</h3>
+      <div>Stacy Edgar</div><div>December 4, 2025</div></div>"""
+    assert author_of(page(body=body)) == (None, None)
+    box = '<div class="author-box"><h3><a href="/u/ann">Ann Lee</a></h3><p>Last updated on 17 December 2025</p></div>'
+    assert author_of(page(body=box)) == ("Ann Lee", "byline")
+
+
+def test_a_customer_reviews_author_is_not_the_byline():
+    body = '<div class="customer_review_author"><strong>John Warren</strong><span>Reviewed 06/08/2024</span></div>'
+    assert author_of(page(body=body)) == (None, None)
+
+
+def test_unmarked_byline_line_shown_after_the_headline():
+    body = "<p>03/01/2017 by Agatha Caleo, Candidate Representative</p>"
+    assert author_of(page(body=body)) == (None, None)  # "by" inside a line: not a byline line
+    body = '<div class="meta"><time datetime="2017-03-01">03/01/2017</time><p>By Agatha Caleo, CAS</p></div>'
+    assert author_of(page(body=body)) == ("Agatha Caleo", "byline:shown")
+    # A line starting "By" that goes on in lower case is a sentence.
+    assert author_of(page(body="<p>By the end of the year, the trees had grown.</p>")) == (None, None)
+    assert author_of(page(body="<p>Written By Chris Lee ⋅ Founder ⋅ Updated May 6, 2025</p>")) == (
+        "Chris Lee",
+        "byline:shown",
+    )

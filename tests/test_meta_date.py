@@ -109,15 +109,19 @@ def test_dateline_confirms_the_url_date():
     assert date_of(page(body=body), "https://news.example/2023/12/20/trees/") == ("2023-12-20", "dateline+url")
 
 
-def test_htmldate_is_the_last_resort():
-    html = """<html><head><title>Flood report</title></head>
+def test_htmldate_is_the_last_resort_on_a_page_that_says_it_is_an_article():
+    html = """<html><head><title>Flood report</title>{head}</head>
     <body><div class="post-meta"><span class="date">Published: 2021-03-04</span></div>
     <p>Text of the report.</p></body></html>"""
-    assert date_of(html) == ("2021-03-04", "htmldate")
+    assert date_of(html.format(head='<meta property="og:type" content="article">')) == ("2021-03-04", "htmldate")
+    # A product or service page that does not say it is an article: htmldate's guesses
+    # there are mostly copyright years, sale dates and crawl dates.
+    assert date_of(html.format(head='<meta property="og:type" content="website">')) == (None, None)
 
 
 def test_htmldate_leaves_the_page_tree_as_it_was():
-    html = """<html><head><title>Flood report</title><style>p {color: red}</style></head>
+    html = """<html><head><title>Flood report</title><meta property="og:type" content="article">
+    <style>p {color: red}</style></head>
     <body><nav><a href="/">Home</a></nav><div class="post-meta"><span class="date">Published: 2021-03-04</span></div>
     <script>var x = 1;</script><p>Text of the report.</p><footer>Footer</footer></body></html>"""
     tree = parse_html(html)
@@ -178,3 +182,39 @@ def test_dateline_in_minified_markup_is_read_block_by_block():
         "<p>The council said on Monday that it would plant more trees.</p></article></body></html>"
     )
     assert date_of(html) == ("2023-12-23", "dateline+json-ld:dateModified")
+
+
+def test_date_shown_by_the_headline_when_nothing_declares_one():
+    body = "<p>January 31, 2024</p><p>Written By Miguel Lee</p>"
+    assert date_of(page(body=body)) == ("2024-01-31", "dateline")
+
+
+def test_shown_update_and_join_dates_are_not_the_publication():
+    body = "<p>Updated: January 2, 2026</p><p>Ann Lee, Member. Joined: Dec 11, 2021</p><p>Tue Aug 27, 2019</p>"
+    assert date_of(page(body=body)) == ("2019-08-27", "dateline")
+    assert date_of(page(body="<p>Last updated on 2 January 2026</p>")) == (None, None)
+
+
+def test_url_date_with_a_month_name():
+    assert url_date("https://news.example/article/2023/dec/21/a-story/") == "2023-12-21"
+
+
+def test_a_teasers_or_a_comments_time_is_never_the_date():
+    body = """<div class="related-posts"><article><h3>Older story</h3>
+      <time datetime="2022-01-01">1 January 2022</time></article></div>
+    <section id="comments"><time datetime="2023-12-25">25 December 2023</time></section>
+    <div class="recommended"><time datetime="2021-05-05">5 May 2021</time></div>"""
+    assert date_of(page(body=body)) == (None, None)
+    own = '<p class="meta"><time datetime="2023-12-20">20 December 2023</time></p>'
+    assert date_of(page(body=own + body)) == ("2023-12-20", "dateline+time")
+
+
+def test_the_sites_header_clock_is_not_the_date_but_the_articles_header_is_read():
+    html = page(body='<header><p>Posted <time datetime="2023-12-20">Dec 20 2023</time></p></header>').replace(
+        '<a class="logo" href="/">The Daily Planet</a>', '<time datetime="2026-03-05T07:16">March 5, 2026</time>'
+    )
+    assert date_of(html)[0] == "2023-12-20"
+    clock_only = page().replace(
+        '<a class="logo" href="/">', '<time datetime="2026-03-05T07:16">March 5, 2026</time><a>'
+    )
+    assert date_of(clock_only) == (None, None)

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from cleaner.config import Config
@@ -334,3 +336,41 @@ def test_text_dump_that_states_nothing_but_its_text():
     meta = text_meta(TEXT_BODY)
     assert meta["author"] is None and meta["date"] is None and meta["sitename"] is None
     assert meta["language"] == "en"
+
+
+def test_text_dump_byline_and_dateline_fill_author_and_date():
+    dump = (
+        "Rain returns to the valley\n\n"
+        "Von Anna Schmidt\n"
+        "Published: June 11, 2014\n\n"
+        "The rain came back to the valley on Tuesday after a dry spring that left the fields brown.\n"
+        "Farmers said the water came just in time for the second planting of the season.\n"
+    )
+    meta = clean(dump, input_type="text").metadata
+    assert meta["author"] == "Anna Schmidt" and meta["date"] == "2014-06-11"
+
+
+def test_a_photo_caption_with_a_date_is_not_a_text_dumps_date():
+    # Middle East Eye's dumps put a dated caption under the headline; it dates the photo.
+    dump = (
+        "Syria rebels urge Arab support\n\n"
+        "A fighter from the Free Syrian Army in Deir Ezzor on February 28, 2013 (AFP)\n\n"
+        "Syrian rebels backed by the international community called Wednesday for help to fight the group.\n"
+        "Reporting by: Saleh Adam\n"
+    )
+    meta = clean(dump, input_type="text").metadata
+    assert meta["date"] is None and meta["author"] == "Saleh Adam"
+
+
+@pytest.mark.parametrize(
+    ("name", "author", "date"),
+    [
+        ("000_4e6828c90f9beffd", None, None),  # MEE: the dated caption is the photo's, no byline
+        ("001_0c6b7ebbb520fc9c", None, None),
+        ("002_b8fb5e990e0f894b", "Saleh Adam", None),  # "Reporting by: Saleh Adam"
+    ],
+)
+def test_seed_dumps_metadata_through_the_pipeline(name, author, date):
+    path = Path(__file__).resolve().parent.parent / "samples" / f"{name}.txt"
+    meta = clean(path.read_text(encoding="utf-8"), input_type="text").metadata
+    assert (meta["author"], meta["date"]) == (author, date)

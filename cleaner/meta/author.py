@@ -5,15 +5,28 @@ Sources, in order of trust (the first that yields a name wins):
 1. JSON-LD ``author`` of the article object (``@graph``, lists, ``@id`` references
    resolved), else of any object;
 2. ``<meta>`` tags: ``author``, ``article:author``, ``citation_author`` (one tag per
-   author), ``parsely-author``, ``sailthru.author``, Dublin Core ``creator``;
-3. author markup in the page: ``rel="author"`` links, ``itemprop="author"`` elements;
+   author), ``parsely-author``, ``sailthru.author``, Dublin Core ``creator``; then the
+   link-preview pair ``twitter:label1`` "Written by" / ``twitter:data1`` "Ann Lee";
+3. author markup in the page: ``rel="author"`` links, ``itemprop="author"`` elements (those
+   of the page's first item only: on a forum page the later ones are the replies');
 4. the byline: the first element after the headline whose class or id says ``byline``,
-   ``author``, ``writer`` or ``contributor`` (not a comment's, not in a form), with its
-   "By"/"Author:" prefix and what follows the names ("| Updated Dec. 3") cut off.
+   ``author``, ``writer`` or ``contributor`` (not a comment's or a review's, not in a
+   form), with its "By"/"Author:" prefix and what follows the names ("| Updated Dec. 3")
+   cut off;
+5. the byline as shown, unmarked: a line starting "By", "Von", "Par" or "Por" just after
+   the headline.
 
-A name is never a url, an e-mail address, a handle (``@name``) or the site's own name; a
-"name" of more than a few words, or with lower-case words other than particles ("Peter
-says"), is a sentence, not a name.
+A name is never a url, an e-mail address, a handle (``@name``), a date ("Updated
+January") or a label ("Full Bio", "Topic Author"); a "name" of more than a few words, or
+with lower-case words other than particles ("Peter says"), is a sentence, not a name. A
+credential or an agency after a comma ("Ann Lee, MD", "Clare Duffy, CNN") is not a second
+author. A single word with digits ("paulb203") is a user name, taken from the markup that
+declares it an author, never from free text ("2 min read").
+
+The site's own name is an author only when no source names anyone else: publishers
+declare themselves as the author of pages a person signed, but a company blog post
+signed "Supermove" on supermove.com is by Supermove, and a personal site is named after
+its author.
 """
 
 from __future__ import annotations
@@ -44,6 +57,9 @@ MAX_BYLINE_CHARS = 200
 # Byline elements looked at after the headline: the article's byline is among the first few
 # marked ones; further down they are related articles' bylines and author boxes.
 MAX_BYLINE_ELEMENTS = 8
+# Link-preview label pairs read (twitter:label1/data1...): Yoast writes two ("Written by",
+# "Est. reading time"); other plugins up to four.
+MAX_PREVIEW_LABELS = 4
 # JSON-LD nesting followed for a name: a list of Person objects whose name is a list or a
 # {"@value": ...} object is three levels deep; deeper is not an author field.
 MAX_LD_NAME_DEPTH = 3
@@ -58,31 +74,71 @@ AUTHOR_META = (
     "dcterms.creator",
     "byl",
 )
+# Labels of a link preview's data naming the author.
+_AUTHOR_LABELS = frozenset({"written by", "author", "authors", "by"})
 # Tags holding one author each, written "Family, Given" by scholarly publishers.
 ONE_NAME_META = frozenset({"citation_author", "dc.creator", "dcterms.creator"})
 _URLISH = re.compile(r"^(?:https?:|www\.)|\.(?:com|org|net|co\.uk)\b|/|@\w|\w@\w", re.IGNORECASE)
 # "By Ann Lee", "Written by Ann Lee", "View all posts by Ann Lee": a few words, then "by";
 # or a label: "Author: Ann Lee", "Autorin: Ann Lee", "Auteur : Ann Lee".
+# Or, at the very start only (inside a name, "von" is a particle: "Ursula von der Leyen"),
+# the German, French, Spanish and Portuguese "by": "Von Anna Schmidt", "Par Jean Dupont".
 _BY = re.compile(
-    r"^\s*(?:(?:[^\W\d]+\s+){0,4}?by[:\s]+|(?:authors?|autor(?:in|es)?|auteur|autore)\s*:\s*)", re.IGNORECASE
+    r"^\s*(?:(?:[^\W\d]+\s+){0,4}?by[:\s]+|(?:authors?|autor(?:in|es)?|auteur|autore)\s*:\s*"
+    r"|(?:von|par|por)\s+(?=[^\W\d_]))",
+    re.IGNORECASE,
 )
+# A line of the page starting with a byline's prefix ("By Ann Lee", "Von Anna Schmidt"),
+# read in the text shown after the headline when no element is marked as the byline.
+_SHOWN_BYLINE = re.compile(
+    r"^(?:(?:written|words|reporting|text|story|posted)\s+)?(?:by|von|par|por)\s+\S", re.IGNORECASE
+)
+# Words of a date or of a post's metadata: a "name" made of these only is a date cut out of
+# a byline ("Sun Dec", "Updated January", "May").
+_DATE_WORDS = frozenset(
+    {
+        "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june", "jul", "july",
+        "aug", "august", "sep", "sept", "september", "oct", "october", "nov", "november", "dec", "december",
+        "mon", "monday", "tue", "tues", "tuesday", "wed", "wednesday", "thu", "thur", "thurs", "thursday",
+        "fri", "friday", "sat", "saturday", "sun", "sunday", "updated", "published", "posted", "modified",
+        "reviewed", "last",
+    }
+)  # fmt: skip
+# Words of the labels around a byline: "Full Bio", "Topic Author", "View Profile". No name
+# holds them.
+_LABEL_WORDS = frozenset({"author", "authors", "bio", "biography", "profile"})
+# A credential or an agency after a name: "MD", "M.D.", "RD", "CNN", "AP", "PhD", "Jr.".
+_AFFILIATION = re.compile(r"^(?:(?:[A-Z]\.?){2,6}|Ph\.?\s?D\.?|MSc|BSc|MBA|Jr\.?|Sr\.?|Esq\.?)$")
+# A user name: one word of letters with digits, dots, dashes or underscores ("paulb203", "b.scherer").
+_HANDLE = re.compile(r"^[^\W\d_][\w.\-]*$")
 # Characters no name holds: form labels ("Name *", "Name (required)"), anchors, exclamations.
 _NOT_IN_NAMES = re.compile(r"[*()\[\]{}<>#=+!?:\\]")
 # Between names: "Ann Lee and Bo Chan", "Ann Lee, Bo Chan & Cy Doe", "Ann Lee; Bo Chan".
 _NAME_SEPARATORS = re.compile(r"\s*(?:;|,|\s&\s|\band\b|\bund\b|\bet\b|\by\b|\|)\s*", re.IGNORECASE)
 # Words that end a byline's names and start its other parts ("By Ann Lee Updated ...").
-_BYLINE_END = re.compile(r"\s(?:updated|published|posted|on|in|for|at|from|\d|\||•|·|—|–|-\s)", re.IGNORECASE)
+_BYLINE_END = re.compile(
+    r"\s(?:updated|published|posted|on|in|for|at|from|\d|[|•·⋅∙●—–]|-\s"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)",
+    re.IGNORECASE,
+)
 _MARKED = re.compile(r"byline|author|writer|contributor", re.IGNORECASE)
-_COMMENTS = re.compile(r"comment|respond|reply", re.IGNORECASE)
+# A comment's or a customer review's author is not the page's.
+_COMMENTS = re.compile(r"comment|respond|reply|review|testimonial", re.IGNORECASE)
 _NOT_BYLINE_TAGS = frozenset({"script", "style", "meta", "link"})
+# A heading inside an element: one search by libxml2.
+_HEADING = lxml.etree.XPath("descendant::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6][1]")
 # Elements with an itemprop, found by libxml2 rather than a Python loop over every element.
 _ITEMPROP = lxml.etree.XPath("descendant-or-self::*[@itemprop]")
 # A parenthesised part of a name is a role or a nickname: "James Clear (Author)", "Richard (R.J.) Eskow".
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
 
 
-def clean_name(value: Any) -> str | None:
-    """A person's name as shown, or None when ``value`` is not a plausible name."""
+def clean_name(value: Any, *, declared: bool = False) -> str | None:
+    """A person's name as shown, or None when ``value`` is not a plausible name.
+
+    ``declared``: the value comes from markup that declares it an author's name (JSON-LD,
+    a meta tag, ``itemprop="author"``), where a user name with digits ("paulb203") is one.
+    """
     text = clean_space(value) if isinstance(value, str) else None
     if text and "(" in text:
         text = clean_space(_PARENTHESES.sub("", text))
@@ -92,6 +148,11 @@ def clean_name(value: Any) -> str | None:
     if not text or len(text) > MAX_NAME_CHARS or _URLISH.search(text) or _NOT_IN_NAMES.search(text):
         return None
     words = text.split()
+    folded = {word.strip(".,").casefold() for word in words}
+    if folded <= _DATE_WORDS or folded & _LABEL_WORDS:
+        return None
+    if declared and len(words) == 1 and _HANDLE.match(text):
+        return text
     # Names start with a letter and hold no digits ("+55 more", "2 min read" are not names).
     if len(words) > MAX_NAME_WORDS or not text[0].isalpha() or any(ch.isdigit() for ch in text):
         return None
@@ -106,7 +167,7 @@ def _cased_like_a_name(text: str, words: list[str]) -> bool:
     "Ann Lee has written about cities", "Peter says", "Published on" are not names. Text
     all in one case (a meta tag in lower case, a script without case) is not judged.
     """
-    if text == text.lower() or text == text.upper():
+    if text == text.lower() or text == text.upper() or len(words) == 1:  # one word is no sentence: "xJewishNinjax"
         return True
     last = len(words) - 1
     for i, word in enumerate(words):
@@ -115,24 +176,31 @@ def _cased_like_a_name(text: str, words: list[str]) -> bool:
     return True
 
 
-def split_names(text: str) -> list[str]:
-    """The names in one author string ("Ann Lee and Bo Chan" -> two names)."""
+def split_names(text: str, *, declared: bool = False) -> list[str]:
+    """The names in one author string ("Ann Lee and Bo Chan" -> two names; "Ann Lee, MD" -> one).
+
+    ``declared``: see :func:`clean_name`.
+    """
     text = _BY.sub("", clean_space(text) or "")
     if "(" in text:  # before splitting: "Ann Lee (with Bo Chan, Cy Doe)" is one name and a remark
         text = _PARENTHESES.sub("", text)
-    return [name for part in _NAME_SEPARATORS.split(text) if (name := clean_name(part))]
+    names = [name for part in _NAME_SEPARATORS.split(text) if (name := clean_name(part, declared=declared))]
+    people = [name for name in names if not _AFFILIATION.match(name)]
+    return people or names
 
 
-def join_names(names: Iterable[str], site: set[str]) -> str | None:
-    """The distinct names (case-insensitive), without the site's own name, joined by "; "."""
+def is_site_name(name: str, site: set[str]) -> bool:
+    """Tell whether ``name`` is the site's (one of the squashed names of ``site``), or holds one of them."""
+    squashed = squash(name)
+    return any(squashed == s or (len(s) >= MIN_SITE_NAME_LETTERS and s in squashed) for s in site)
+
+
+def join_names(names: Iterable[str]) -> str | None:
+    """The distinct names (case-insensitive), joined by "; "; None when there are none."""
     seen: dict[str, str] = {}
     for name in names:
         squashed = squash(name)
-        if (
-            squashed
-            and squashed not in seen
-            and not any(squashed == s or (len(s) >= MIN_SITE_NAME_LETTERS and s in squashed) for s in site)
-        ):
+        if squashed and squashed not in seen:
             seen[squashed] = name
     kept = list(seen.values())[:MAX_AUTHORS]
     return "; ".join(kept) or None
@@ -154,7 +222,7 @@ def _ld_names(value: Any, by_id: dict[str, dict[str, Any]], depth: int = 0) -> l
     if depth > MAX_LD_NAME_DEPTH:
         return []
     if isinstance(value, str):
-        return split_names(value)
+        return split_names(value, declared=True)
     if isinstance(value, list):
         people: list[str] = []
         for item in value:
@@ -171,7 +239,7 @@ def _ld_names(value: Any, by_id: dict[str, dict[str, Any]], depth: int = 0) -> l
         if not isinstance(name, str):
             given, family = value.get("givenName"), value.get("familyName")
             name = f"{given} {family}" if isinstance(given, str) and isinstance(family, str) else None
-        return split_names(name) if isinstance(name, str) else []
+        return split_names(name, declared=True) if isinstance(name, str) else []
     return []
 
 
@@ -180,31 +248,55 @@ def meta_author_names(page: PageMeta) -> tuple[list[str], str | None]:
     for name in AUTHOR_META:
         values = page.meta.get(name, ())
         if name in ONE_NAME_META:  # one tag per author, often "Family, Given": no splitting
-            names = [n for value in values if (n := clean_name(value))]
+            names = [n for value in values if (n := clean_name(value, declared=True))]
         else:
-            names = [n for value in values for n in split_names(value)]
+            names = [n for value in values for n in split_names(value, declared=True)]
         if names:
             return names, f"meta:{name}"
+    return label_author_names(page)
+
+
+def label_author_names(page: PageMeta) -> tuple[list[str], str | None]:
+    """The names of a link preview's "Written by" pair (``twitter:label1``/``twitter:data1``), as Yoast writes it."""
+    for number in range(1, MAX_PREVIEW_LABELS + 1):
+        label = page.first(f"twitter:label{number}")
+        data = page.first(f"twitter:data{number}")
+        if label and data and label[1].casefold().rstrip(" :") in _AUTHOR_LABELS:
+            names = split_names(data[1], declared=True)
+            if names:
+                return names, f"meta:twitter:data{number}"
     return [], None
 
 
 def markup_author_names(page: PageMeta) -> tuple[list[str], str | None]:
-    """Names in ``rel="author"`` links, then in ``itemprop="author"`` elements."""
+    """Names in ``rel="author"`` links, then in the ``itemprop="author"`` elements of the page's first item.
+
+    The item of an element is its nearest ``itemscope`` ancestor. A forum thread's
+    replies, a page's comments or reviews are items of their own, each with an author:
+    only those of the first item met (the thread, the article) are its authors.
+    """
     names = []
     for link in page.rel_links("author"):
         if link.tag == "a":
-            found = clean_name(visible_text(link))
+            found = clean_name(visible_text(link), declared=True)
             if found:
                 names.append(found)
     if names:
         return names, "rel=author"
+    first_item: Any = None
     for element in _ITEMPROP(page.tree):
         if "author" not in element.get("itemprop").lower().split():
+            continue
+        item = next((a for a in element.iterancestors() if a.get("itemscope") is not None), None)
+        if names and item is not first_item:
             continue
         inner = next((el for el in element.iter() if (el.get("itemprop") or "").lower() == "name"), None)
         target = inner if inner is not None else element
         value = target.get("content") if target.tag == "meta" else visible_text(target)
-        names.extend(split_names(value or ""))
+        item_names = split_names(value or "", declared=True)
+        if item_names and not names:
+            first_item = item
+        names.extend(item_names)
     return names, "itemprop=author" if names else None
 
 
@@ -233,7 +325,7 @@ def byline_names(tree: Any, headline: Any | None) -> list[str]:
         if css is None and ident is None:
             continue
         marks = f"{css or ''} {ident or ''}"
-        # A comment's author ("Peter says") or a comment form's "Name" field is not the byline.
+        # A comment's author ("Peter says"), a review's or a comment form's "Name" field is not the byline.
         if (
             not _MARKED.search(marks)
             or element.tag in _NOT_BYLINE_TAGS
@@ -244,7 +336,10 @@ def byline_names(tree: Any, headline: Any | None) -> list[str]:
         looked += 1
         if looked > MAX_BYLINE_ELEMENTS:
             break
-        text = " ".join(visible_text(element).split())
+        # In an "author" box holding a heading, the heading is the name; when it is not a
+        # name, the box is a teaser card (another article's title, author and date).
+        heading = _HEADING(element)
+        text = " ".join(visible_text(heading[0] if heading else element).split())
         if not text or len(text) > MAX_BYLINE_CHARS:
             continue
         cut = _BYLINE_END.search(_BY.sub("", text))
@@ -254,18 +349,47 @@ def byline_names(tree: Any, headline: Any | None) -> list[str]:
     return []
 
 
+def shown_byline_names(page: PageMeta, headline: Any | None) -> list[str]:
+    """Names in the first line shown after the headline that starts like a byline ("By Ann Lee | Dec. 3").
+
+    Only names written with a capital count: "By the end of the year" is no byline.
+    """
+    if headline is None:
+        return []
+    for line in page.around(headline)[1].split("\n"):
+        text = " ".join(line.split())
+        if len(text) > MAX_BYLINE_CHARS or not _SHOWN_BYLINE.match(text):
+            continue
+        rest = _BY.sub("", text)
+        cut = _BYLINE_END.search(rest)
+        names = [n for n in split_names(rest[: cut.start()] if cut else rest) if n[0].isupper()]
+        if names:
+            return names
+    return []
+
+
+def author_sources(page: PageMeta, headline: Any | None) -> Iterator[tuple[list[str], str]]:
+    """The names each source gives, with the source's name, in order of trust (read only when asked)."""
+    yield ld_author_names(page), "json-ld:author"
+    for reader in (meta_author_names, markup_author_names):
+        names, source = reader(page)
+        if names and source:
+            yield names, source
+    yield byline_names(page.tree, headline), "byline"
+    yield shown_byline_names(page, headline), "byline:shown"
+
+
 def find_author(page: PageMeta, site: set[str], headline: Any | None) -> tuple[str | None, str | None]:
-    """The authors ("; "-joined) and the source they came from, or ``(None, None)``."""
-    joined = join_names(ld_author_names(page), site)
-    if joined:
-        return joined, "json-ld:author"
-    names, source = meta_author_names(page)
-    joined = join_names(names, site)
-    if joined:
-        return joined, source
-    names, source = markup_author_names(page)
-    joined = join_names(names, site)
-    if joined:
-        return joined, source
-    joined = join_names(byline_names(page.tree, headline), site)
-    return (joined, "byline") if joined else (None, None)
+    """The authors ("; "-joined) and the source they came from, or ``(None, None)``.
+
+    The first source naming someone other than the site wins; the site's own name only
+    when no source names anyone else (see the module docstring).
+    """
+    fallback: tuple[str | None, str | None] = (None, None)
+    for names, source in author_sources(page, headline):
+        people = [name for name in names if not is_site_name(name, site)]
+        if people:
+            return join_names(people), source
+        if names and fallback[0] is None:
+            fallback = (join_names(names), source)
+    return fallback

@@ -23,7 +23,8 @@ _WORDS = re.compile(r"\w+")
 # Text inside these elements is never shown to a reader.
 _HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "button"})
 # Elements shown on lines of their own: their text is separated from the text around them
-# ("<p>By Ann Lee</p><p>Dec. 3, 2023</p>" reads "By Ann Lee Dec. 3, 2023", not "...LeeDec.").
+# by a line break ("<p>By Ann Lee</p><p>Dec. 3, 2023</p>" reads "By Ann Lee\nDec. 3, 2023",
+# not "...LeeDec.").
 LINE_TAGS = frozenset(
     {
         "address", "article", "aside", "blockquote", "br", "dd", "details", "div", "dl", "dt", "fieldset",
@@ -39,6 +40,20 @@ MAX_JSON_LD_DEPTH = 8
 # A site's name shorter than this many letters ("ap", "ign") is inside too many words
 # ("map", "design") to say a title segment or an author names the site; it must match whole.
 MIN_SITE_NAME_LETTERS = 4
+# Elements, and class or id words, of the parts of a page around the article: a date or an
+# author read there is another article's (a teaser), a commenter's, or the site's.
+_ASIDE_TAGS = frozenset({"nav", "footer"})
+_ASIDE_MARKS = re.compile(
+    r"related|recommend|teaser|more-stories|read-next|popular|trending|comment|footer", re.IGNORECASE
+)
+# Characters of visible text after the headline read for its dateline and byline: the
+# standfirst, byline and date fit in 600 characters on the news pages looked at; further
+# down, dates are in the article's text. (On andythefactory-news2023, 400 to 900 give the
+# same dates, 300 loses one.)
+AFTER_HEADLINE = 600
+# ...and before it: some pages put the date above the headline, with the section name
+# (50 to 300 give the same andythefactory dates).
+BEFORE_HEADLINE = 150
 # The <a> and <link> elements with a rel attribute, found by libxml2 in one search.
 _REL_ELEMENTS = lxml.etree.XPath("descendant-or-self::*[@rel][self::a or self::link]")
 # Some sites wrap the JSON in an HTML comment or CDATA section.
@@ -79,11 +94,12 @@ def _hidden(node: Any) -> bool:
     return not isinstance(node.tag, str) or node.tag in _HIDDEN_TAGS
 
 
-def text_pieces(element: Any) -> Iterator[str]:
+def text_pieces(element: Any, *, skip_asides: bool = False) -> Iterator[str]:
     """The visible text of ``element`` (not its tail), piece by piece in page order.
 
     A generator, so a reader needing the first few hundred characters of a large element
-    stops there.
+    stops there. ``skip_asides``: leave out the elements inside it that are not the
+    article's (:func:`is_aside`).
     """
     if _hidden(element):
         return
@@ -92,21 +108,21 @@ def text_pieces(element: Any) -> Iterator[str]:
     walker = lxml.etree.iterwalk(element, events=("start", "end", "comment", "pi"))
     for event, node in walker:
         if event == "start":
-            if _hidden(node):
+            if _hidden(node) or (skip_asides and node is not element and is_aside(node)):
                 walker.skip_subtree()
                 continue
             if node.tag in LINE_TAGS:
-                yield " "
+                yield "\n"
             if node.text:
                 yield node.text
         elif node is not element:
             if node.tag in LINE_TAGS:
-                yield " "
+                yield "\n"
             if node.tail:
                 yield node.tail
 
 
-def text_pieces_backward(element: Any) -> Iterator[str]:
+def text_pieces_backward(element: Any, *, skip_asides: bool = False) -> Iterator[str]:
     """The pieces of :func:`text_pieces` in reverse order, last first (each piece as is)."""
     stack: list[Any] = [element]
     while stack:
@@ -114,12 +130,12 @@ def text_pieces_backward(element: Any) -> Iterator[str]:
         if isinstance(item, str):
             yield item
             continue
-        if _hidden(item):
+        if _hidden(item) or (skip_asides and item is not element and is_aside(item)):
             continue
         # The pieces of ``item`` in page order are pushed so that the last is popped first.
         block = item.tag in LINE_TAGS
         if block:
-            stack.append(" ")
+            stack.append("\n")
         if item.text:
             stack.append(item.text)
         for child in item:
@@ -127,7 +143,100 @@ def text_pieces_backward(element: Any) -> Iterator[str]:
             if child.tail:
                 stack.append(child.tail)
         if block and item is not element:
-            stack.append(" ")
+            stack.append("\n")
+
+
+def is_aside(node: Any) -> bool:
+    """Tell whether ``node`` is a part of the page that is not the article.
+
+    That is: related or recommended teasers, comments, nav or footer (by tag, class or id),
+    or the site's ``<header>`` (no headline in it, not inside the article).
+    """
+    if node.tag in _ASIDE_TAGS or (node.tag == "header" and _site_header(node)):
+        return True
+    marks = f"{node.get('class') or ''} {node.get('id') or ''}"
+    return marks != " " and _ASIDE_MARKS.search(marks) is not None
+
+
+def _site_header(header: Any) -> bool:
+    """Tell whether a ``<header>`` is the site's: no h1 in it, and not inside an ``<article>`` or ``<main>``."""
+    return next(header.iter("h1"), None) is None and next(header.iterancestors("article", "main"), None) is None
+
+
+def in_aside(element: Any) -> bool:
+    """Tell whether ``element`` sits inside a part of the page that is not the article (:func:`is_aside`).
+
+    The classes of ``<body>`` and ``<html>`` describe the whole page and are not read.
+    """
+    for node in element.iterancestors():
+        if node.tag in ("body", "html"):
+            return False
+        if is_aside(node):
+            return True
+    return False
+
+
+def around_headline(headline: Any) -> tuple[str, str]:
+    """The text shown just before and just after ``headline``: ``(before, after)``, one line a line.
+
+    Teasers, comments, nav, footers and the site's header are left out (:func:`is_aside`):
+    a date or a byline read there is not the article's.
+
+    A line ends where a block element (:data:`LINE_TAGS`) does, and where the page's source
+    breaks a line.
+
+    At most about :data:`BEFORE_HEADLINE` characters before it (the nearest ones) and
+    :data:`AFTER_HEADLINE` after it, counted without white space. The text is that of the
+    headline's smallest ancestor holding more than :data:`AFTER_HEADLINE` characters after
+    it, read outwards from the headline, sibling by sibling and level by level, and only
+    as far as needed: the whole container (often the body) is never read.
+    """
+    before: list[str] = []  # the text before the headline, nearest piece first
+    after: list[str] = []  # the text after it, in page order
+    before_size = after_size = 0  # their lengths without white space
+    node = headline
+    while after_size <= AFTER_HEADLINE and node.tag != "body" and node.getparent() is not None:
+        if before_size <= BEFORE_HEADLINE:
+            for piece in _pieces_before(node):
+                before.append(piece)
+                before_size += _solid_size(piece)
+                if before_size > BEFORE_HEADLINE:
+                    break
+        for piece in _pieces_after(node):
+            after.append(piece)
+            after_size += _solid_size(piece)
+            if after_size > AFTER_HEADLINE:
+                break
+        node = node.getparent()
+    return "".join(reversed(before)), "".join(after)
+
+
+def _solid_size(piece: str) -> int:
+    """The characters of ``piece`` other than white space: a lower bound of what it adds once folded."""
+    return len("".join(piece.split()))
+
+
+def _pieces_before(node: Any) -> Iterator[str]:
+    """The visible text before ``node`` inside its parent, nearest piece first."""
+    for sibling in node.itersiblings(preceding=True):
+        if sibling.tail:
+            yield sibling.tail
+        if not is_aside(sibling):
+            yield from text_pieces_backward(sibling, skip_asides=True)
+    parent = node.getparent()
+    if parent.text:
+        yield parent.text
+
+
+def _pieces_after(node: Any) -> Iterator[str]:
+    """The visible text after ``node`` inside its parent, in page order."""
+    if node.tail:
+        yield node.tail
+    for sibling in node.itersiblings():
+        if not is_aside(sibling):
+            yield from text_pieces(sibling, skip_asides=True)
+        if sibling.tail:
+            yield sibling.tail
 
 
 @dataclass(slots=True)
@@ -139,6 +248,7 @@ class PageMeta:
     meta: dict[str, list[str]] = field(default_factory=dict)
     json_ld: list[dict[str, Any]] = field(default_factory=list)
     _rel_elements: list[Any] | None = None
+    _around: tuple[Any, tuple[str, str]] | None = None
 
     @classmethod
     def read(cls, tree: Any, url: str | None) -> PageMeta:
@@ -167,6 +277,19 @@ class PageMeta:
         if self._rel_elements is None:  # one search of the tree, by libxml2, for every reader
             self._rel_elements = _REL_ELEMENTS(self.tree)
         return [el for el in self._rel_elements if token in el.get("rel").lower().split()]
+
+    def around(self, headline: Any) -> tuple[str, str]:
+        """:func:`around_headline` of ``headline``, read once for the date and the author readers."""
+        if self._around is None or self._around[0] is not headline:
+            self._around = (headline, around_headline(headline))
+        return self._around[1]
+
+    def declares_article(self) -> bool:
+        """Tell whether the page says it is an article: ``og:type`` "article", or a JSON-LD article object."""
+        og_type = self.first("og:type")
+        if og_type and og_type[1].strip().lower() == "article":
+            return True
+        return any(ld_types(obj) & ARTICLE_TYPES for obj in self.json_ld)
 
     def ld_values(self, prop: str, types: frozenset[str] | None = None) -> Iterator[Any]:
         """The values of ``prop`` in the JSON-LD objects (only objects of ``types`` when given)."""
