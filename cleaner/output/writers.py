@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from cleaner.errors import UsageError
-from cleaner.output.records import FOLDER_FORMATS, FolderFormat, dumps, error_record, render_file
+from cleaner.output.records import FOLDER_FORMATS, FolderFormat, dumps, error_record, render_file, utf8_safe
 
 __all__ = [
     "ErrorsWriter",
@@ -186,7 +186,8 @@ class ErrorsWriter:
         if self._handle is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._handle = open(self.path, "wb")  # noqa: SIM115 - lives as long as the writer
-        self._handle.write((dumps(error_record(source, stage, error, message)) + "\n").encode("utf-8"))
+        line = utf8_safe(dumps(error_record(source, stage, error, message)))
+        self._handle.write((line + "\n").encode("utf-8"))
         self.count += 1
 
     @property
