@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(VENV)/bin/cleaner clean samples/ -o out/clean.jsonl --explain
+	$(VENV)/bin/cleaner clean samples/ -o out/clean.jsonl --explain --overwrite
 
 test: install
 	$(PY) -m pytest -q

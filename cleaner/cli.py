@@ -78,6 +78,9 @@ def cli() -> None:
 )
 @click.option("--resume", is_flag=True, help="Finish an interrupted run without redoing or duplicating documents.")
 @click.option(
+    "--overwrite", is_flag=True, help="Replace an existing output, errors or stats file (else the run refuses)."
+)
+@click.option(
     "--errors", "errors_path", default=None, help="Where failed documents are listed (default: beside the output)."
 )
 @click.option("--language", default=None, help="Force the language (ISO 639-1) instead of identifying it.")
@@ -137,6 +140,7 @@ def clean(
     jobs: int | None,
     engine: str,
     resume: bool,
+    overwrite: bool,
     errors_path: str | None,
     progress: bool | None,
     config_file: str | None,
@@ -148,6 +152,8 @@ def clean(
         config = _config(config_file, **options)
         if engine == "ray" and resume:
             raise UsageError("--resume works with --engine local only; rerun the whole job on Ray")
+        if resume and overwrite:
+            raise UsageError("--resume finishes the earlier run, --overwrite starts again: give one of them")
         executor = partial(run_ray) if engine == "ray" else partial(run_batch, resume=resume)
         summary = executor(
             list(inputs),
@@ -158,6 +164,7 @@ def clean(
             fmt=fmt,
             progress=progress,
             stats_path=stats_path,
+            overwrite=overwrite,
         )
     except CleanerError as exc:
         _fail(exc)

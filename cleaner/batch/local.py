@@ -21,6 +21,7 @@ from cleaner.batch.console import progress_bar, stderr_log, worker_count
 from cleaner.batch.interrupt import InterruptGuard
 from cleaner.batch.outcome import Outcome, clean_chunk, clean_results, crashed_outcome, crashed_result
 from cleaner.batch.pool import SupervisedPool
+from cleaner.batch.preflight import guarded_outputs
 from cleaner.batch.resume import Checkpoint, fingerprint, finished_sources, read_checkpoint
 from cleaner.batch.resume import save_checkpoint as write_checkpoint
 from cleaner.batch.sink import Sink
@@ -54,6 +55,7 @@ def run_batch(
     progress: bool | None = None,
     report: bool = True,
     stats_path: str | Path | None = None,
+    overwrite: bool = False,
 ) -> Summary:
     """Clean every document under ``paths`` into ``output``; return what happened.
 
@@ -68,9 +70,14 @@ def run_batch(
     ``text: ""`` and counted as ``empty``. See :class:`~cleaner.batch.summary.Summary`
     for what the counts mean.
 
+    Before anything is read, the output, errors and stats paths are checked and locked
+    (:mod:`cleaner.batch.preflight`): one that is an input, lies in an input folder, is a
+    device or a link, or is written by another run now is a usage error, and so is one that
+    exists already unless ``overwrite`` (replace it) or ``resume``.
+
     A file output is written to ``OUT.partial`` and renamed at the end; a killed or
     interrupted run is finished by ``resume=True`` without redoing or duplicating any
-    document (:mod:`cleaner.batch.resume`). Without ``resume`` an earlier partial output
+    document (:mod:`cleaner.batch.resume`). With ``overwrite`` an earlier partial output
     is discarded and an existing output replaced when the run completes. Ctrl-C saves a
     checkpoint and returns a Summary with ``interrupted`` set (exit code 130).
     ``progress`` (default: when stderr is a terminal) shows a bar on stderr; ``report``
@@ -83,6 +90,22 @@ def run_batch(
     if resume and target.to_stdout:
         raise UsageError("stdout output cannot be resumed: write to a file (-o out.jsonl) to use --resume")
     files = input_files(paths)
+    with guarded_outputs(target, paths, stats_path, overwrite=overwrite, resume=resume):
+        return _run(paths, files, target, config, jobs, resume, progress, report, stats_path)
+
+
+def _run(
+    paths: Sequence[str | Path],
+    files: list[InputFile],
+    target: Target,
+    config: Config,
+    jobs: int,
+    resume: bool,
+    progress: bool | None,
+    report: bool,
+    stats_path: str | Path | None,
+) -> Summary:
+    """The run of :func:`run_batch` once its outputs are checked and locked."""
     config = prepare(paths, files, config, jobs, stderr_log(report))
     summary = Summary(output=target.output, errors_path=str(target.errors_final), files=len(files))
     state = fingerprint(config, target.fmt)

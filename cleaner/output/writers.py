@@ -61,7 +61,9 @@ def default_errors_path(output: str | Path) -> Path:
     if text == "-":
         return Path("cleaner-errors.jsonl")
     path = Path(text.rstrip("/" + os.sep) or ".")
-    name = path.name
+    if path.name in ("", ".."):  # a folder output named "." or "..": its errors file is named after the folder
+        path = path.resolve()
+    name = path.name or "cleaner"
     if not is_folder_output(output):
         for suffix in _COMPRESSION_SUFFIXES:
             name = name.removesuffix(suffix)
