@@ -11,6 +11,7 @@ import gzip
 import json
 import os
 import re
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner import pipeline
+from cleaner.batch import site_stats
 from cleaner.batch.local import run_batch
 from cleaner.config import Config
 from cleaner.errors import UsageError
@@ -316,3 +318,66 @@ def test_special_files_and_broken_links(tmp_path: Path) -> None:
         discover([folder / "pipe.html"])
     with pytest.raises(UsageError, match="leads nowhere"):
         discover([folder / "self"])
+
+
+# --------------------------------------------------------------------------- 6. a worker killed in pass 1
+
+
+def test_a_worker_killed_in_pass_one_is_named_not_lost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(4):
+        (folder / f"p{i}.html").write_text(page(i), encoding="utf-8")
+    real = site_stats.site_keys
+
+    def killing(doc: Document, config: Config) -> Any:
+        if doc.source == "p2.html":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(doc, config)
+
+    monkeypatch.setattr(site_stats, "site_keys", killing)  # the forked workers of pass 1 run it
+    out, stats = tmp_path / "out.jsonl", tmp_path / "stats.json"
+    summary = run_batch(
+        [folder], out, jobs=1, config=Config(corpus_pass=True), progress=False, report=False, stats_path=stats
+    )
+    assert summary.left_out_of_stats == [("p2.html", "WorkerDied")]
+    assert "1 documents left out of the site statistics: p2.html (WorkerDied)" in summary.format()
+    assert json.loads(stats.read_text(encoding="utf-8"))["left_out_of_site_stats"] == [
+        {"source": "p2.html", "error": "WorkerDied"}
+    ]
+    assert summary.written == 4  # pass 2 cleaned it as usual
+
+
+# --------------------------------------------------------------------------- 7. resume after the input changed
+
+
+@pytest.mark.parametrize("change", ["add", "remove", "modify"])
+def test_resume_refuses_inputs_that_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(4):
+        (folder / f"p{i}.html").write_text(page(i), encoding="utf-8")
+    real = pipeline.clean_document
+
+    def crashing(doc: Document, config: Config) -> Result:
+        if doc.source == "p2.html":
+            raise Crash
+        return real(doc, config)
+
+    monkeypatch.setattr("cleaner.batch.local.CHECKPOINT_EVERY", 1)
+    monkeypatch.setattr(pipeline, "clean_document", crashing)
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(Crash):
+        run_batch([folder], out, jobs=1, config=IN_PROCESS, progress=False, report=False)
+    monkeypatch.setattr(pipeline, "clean_document", real)
+    if change == "add":
+        (folder / "p0a.html").write_text(page(9), encoding="utf-8")
+    elif change == "remove":
+        (folder / "p1.html").unlink()
+    else:
+        (folder / "p0.html").write_text(page(8) + " ", encoding="utf-8")
+    with pytest.raises(UsageError, match="input files changed .* --overwrite"):
+        run_batch([folder], out, jobs=1, config=IN_PROCESS, resume=True, progress=False, report=False)
+    summary = run_batch([folder], out, jobs=1, config=IN_PROCESS, overwrite=True, progress=False, report=False)
+    assert sources_of(out) == sorted(p.name for p in folder.iterdir())
+    assert summary.already_done == 0

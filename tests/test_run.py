@@ -388,9 +388,10 @@ def test_resume_after_a_crash_gives_the_uninterrupted_output(
     assert_counts_add_up(summary)
     assert not list(tmp_path.glob("out.jsonl.partial*"))
 
-    # resuming a finished run has nothing to do
+    # resuming a finished run has nothing to do, and its exit code still says the run had two failures
     again = run_batch([corpus], out, jobs=1, resume=True, config=IN_PROCESS, progress=False)
-    assert again.nothing_to_do and again.exit_code == 0 and "nothing to resume" in again.format()
+    assert again.nothing_to_do and "nothing to resume" in again.format()
+    assert again.earlier_errors == 2 and again.exit_code == 1 and "2 errors are in" in again.format()
 
 
 def test_resume_loses_no_record_of_a_broken_warc_or_one_gzipped_whole(

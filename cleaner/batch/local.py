@@ -106,9 +106,11 @@ def _run(
     stats_path: str | Path | None,
 ) -> Summary:
     """The run of :func:`run_batch` once its outputs are checked and locked."""
-    config = prepare(paths, files, config, jobs, stderr_log(report))
+    left_out: list[tuple[str, str]] = []
+    config = prepare(paths, files, config, jobs, stderr_log(report), left_out)
     summary = Summary(output=target.output, errors_path=str(target.errors_final), files=len(files))
-    state = fingerprint(config, target.fmt)
+    summary.left_out_of_stats = left_out
+    state = fingerprint(config, target.fmt, files)
     checkpoint = Checkpoint()
     if resume and target.is_file:
         if not target.out_partial.exists() and target.out_final.exists():
@@ -138,6 +140,9 @@ def _nothing_to_resume(target: Target, summary: Summary) -> None:
         target.errors_partial.replace(target.errors_final)
     target.checkpoint.unlink(missing_ok=True)
     summary.nothing_to_do = True
+    if target.errors_final.exists():  # the run resumed had failures: the exit code still says so
+        with open(target.errors_final, "rb") as handle:
+            summary.earlier_errors = sum(1 for _line in handle)
 
 
 def _finish_report(summary: Summary, report: bool, stats_path: str | Path | None) -> None:

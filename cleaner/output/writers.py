@@ -291,7 +291,8 @@ def _open_for_append(path: Path, truncate_at: int | None) -> IO[bytes]:
     size = path.stat().st_size
     if truncate_at > size:
         raise UsageError(
-            f"{path} is shorter ({size} bytes) than its checkpoint says ({truncate_at}); rerun without --resume"
+            f"{path} is shorter ({size} bytes) than its checkpoint says ({truncate_at}); "
+            "rerun with --overwrite instead of --resume"
         )
     handle = open(path, "r+b")  # noqa: SIM115 - returned to the caller, who closes it
     handle.truncate(truncate_at)
