@@ -13,7 +13,8 @@ from typing import Any
 
 import click
 
-from cleaner.batch.console import worker_count
+from cleaner.batch.console import terminal_safe, worker_count
+from cleaner.batch.interrupt import sigterm_as_interrupt
 from cleaner.batch.local import run_batch
 from cleaner.batch.ray import run_ray
 from cleaner.batch.site_stats import print_stats
@@ -33,7 +34,7 @@ def _config(config_file: str | None, **options: Any) -> Config:
 
 
 def _fail(exc: CleanerError) -> None:
-    click.echo(f"cleaner: {exc}", err=True)
+    click.echo(terminal_safe(f"cleaner: {exc}"), err=True)
     sys.exit(exc.exit_code)
 
 
@@ -148,6 +149,7 @@ def clean(
     **options: Any,
 ) -> None:
     """Clean INPUTS (files, folders, archives, or - for stdin) into OUTPUT."""
+    sigterm_as_interrupt()
     try:
         config = _config(config_file, **options)
         if engine == "ray" and resume:
@@ -169,6 +171,9 @@ def clean(
     except CleanerError as exc:
         _fail(exc)
         return
+    except KeyboardInterrupt:  # before the batch's own handling began (in pass 1): nothing was written
+        click.echo("cleaner: interrupted before any record was written; rerun the command", err=True)
+        sys.exit(130)
     sys.exit(summary.exit_code)
 
 

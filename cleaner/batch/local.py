@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, cast
 
-from cleaner.batch.console import progress_bar, stderr_log, worker_count
+from cleaner.batch.console import progress_bar, stderr_log, terminal_safe, worker_count
 from cleaner.batch.interrupt import InterruptGuard
 from cleaner.batch.outcome import Outcome, clean_chunk, clean_results, crashed_outcome, crashed_result
 from cleaner.batch.pool import SupervisedPool
@@ -147,7 +147,7 @@ def _nothing_to_resume(target: Target, summary: Summary) -> None:
 
 def _finish_report(summary: Summary, report: bool, stats_path: str | Path | None) -> None:
     if report:
-        print(summary.format(), file=sys.stderr)
+        print(terminal_safe(summary.format()), file=sys.stderr)
     if stats_path:
         write_stats(stats_path, summary)
 
@@ -209,6 +209,11 @@ def _drive(
                 errors.close()
     except OSError as exc:
         pool.close(kill=True)
+        if target.to_stdout and isinstance(exc, BrokenPipeError):
+            raise CleanerError(
+                f"stdout was closed by its reader after {summary.written} records; the others were not written "
+                "(stdout cannot be resumed: write to a file, -o out.jsonl, to be able to use --resume)"
+            ) from exc
         raise CleanerError(
             f"cannot write the output ({exc}); free the space or fix the path, then rerun with --resume"
         ) from exc
