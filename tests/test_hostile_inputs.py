@@ -39,6 +39,13 @@ def page(n: int) -> str:
     return f"<!doctype html><html><body><article><h1>Story {n}</h1><p>{SENTENCE} Story {n}.</p></article></body></html>"
 
 
+def pages_folder(folder: Path, n: int) -> Path:
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"p{i}.html").write_text(page(i), encoding="utf-8")
+    return folder
+
+
 def lines_of(path: Path) -> list[dict[str, Any]]:
     opener: Any = gzip.open if path.name.endswith(".gz") else open
     with opener(path, "rt", encoding="utf-8") as handle:
@@ -51,6 +58,22 @@ def sources_of(path: Path) -> list[str]:
 
 class Crash(BaseException):
     """Stands for the process dying: nothing in the runner catches it."""
+
+
+def crash_at(inputs: list[Path], out: Path, source: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run a batch that dies (checkpointed after every record) when it reaches ``source``."""
+    real = pipeline.clean_document
+
+    def crashing(doc: Document, config: Config) -> Result:
+        if doc.source == source:
+            raise Crash
+        return real(doc, config)
+
+    monkeypatch.setattr("cleaner.batch.local.CHECKPOINT_EVERY", 1)
+    monkeypatch.setattr(pipeline, "clean_document", crashing)
+    with pytest.raises(Crash):
+        run_batch(inputs, out, jobs=1, config=IN_PROCESS, progress=False, report=False)
+    monkeypatch.setattr(pipeline, "clean_document", real)
 
 
 # --------------------------------------------------------------------------- 1. shared relative paths
@@ -105,19 +128,8 @@ def test_resume_of_twin_roots_redoes_what_the_crash_lost(tmp_path: Path, monkeyp
     a, b = twin_roots(tmp_path)
     reference = tmp_path / "ref.jsonl"
     run_batch([a, b], reference, jobs=1, config=IN_PROCESS, progress=False, report=False)
-    real = pipeline.clean_document
-
-    def crashing(doc: Document, config: Config) -> Result:
-        if doc.source == f"{b}/x1.html":
-            raise Crash
-        return real(doc, config)
-
-    monkeypatch.setattr("cleaner.batch.local.CHECKPOINT_EVERY", 1)
-    monkeypatch.setattr(pipeline, "clean_document", crashing)
     out = tmp_path / "out.jsonl"
-    with pytest.raises(Crash):
-        run_batch([a, b], out, jobs=1, config=IN_PROCESS, progress=False, report=False)
-    monkeypatch.setattr(pipeline, "clean_document", real)
+    crash_at([a, b], out, f"{b}/x1.html", monkeypatch)
     summary = run_batch([a, b], out, jobs=1, config=IN_PROCESS, resume=True, progress=False, report=False)
     assert lines_of(out) == lines_of(reference)
     assert summary.already_done + summary.written == 8
@@ -324,10 +336,7 @@ def test_special_files_and_broken_links(tmp_path: Path) -> None:
 
 
 def test_a_worker_killed_in_pass_one_is_named_not_lost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for i in range(4):
-        (folder / f"p{i}.html").write_text(page(i), encoding="utf-8")
+    folder = pages_folder(tmp_path / "in", 4)
     real = site_stats.site_keys
 
     def killing(doc: Document, config: Config) -> Any:
@@ -353,23 +362,9 @@ def test_a_worker_killed_in_pass_one_is_named_not_lost(tmp_path: Path, monkeypat
 
 @pytest.mark.parametrize("change", ["add", "remove", "modify"])
 def test_resume_refuses_inputs_that_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for i in range(4):
-        (folder / f"p{i}.html").write_text(page(i), encoding="utf-8")
-    real = pipeline.clean_document
-
-    def crashing(doc: Document, config: Config) -> Result:
-        if doc.source == "p2.html":
-            raise Crash
-        return real(doc, config)
-
-    monkeypatch.setattr("cleaner.batch.local.CHECKPOINT_EVERY", 1)
-    monkeypatch.setattr(pipeline, "clean_document", crashing)
+    folder = pages_folder(tmp_path / "in", 4)
     out = tmp_path / "out.jsonl"
-    with pytest.raises(Crash):
-        run_batch([folder], out, jobs=1, config=IN_PROCESS, progress=False, report=False)
-    monkeypatch.setattr(pipeline, "clean_document", real)
+    crash_at([folder], out, "p2.html", monkeypatch)
     if change == "add":
         (folder / "p0a.html").write_text(page(9), encoding="utf-8")
     elif change == "remove":

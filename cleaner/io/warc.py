@@ -217,23 +217,7 @@ def _next_record_start(raw: BinaryIO, start: int, gzipped: bool) -> int | None:
     try:
         if not gzipped:
             return _next_header(raw, start, None)
-        raw.seek(start)
-        position = start
-        tail = b""
-        while True:
-            chunk = raw.read(CHUNK)
-            if not chunk:
-                return None
-            data = tail + chunk
-            found = data.find(GZIP_MEMBER)
-            while found >= 0:
-                at = position - len(tail) + found
-                if _starts_warc_member(raw, at):
-                    return at
-                found = data.find(GZIP_MEMBER, found + 1)
-            tail = data[-(len(GZIP_MEMBER) - 1) :]
-            position += len(chunk)
-            raw.seek(position)
+        return next((at for at in _occurrences(raw, start, GZIP_MEMBER) if _starts_warc_member(raw, at)), None)
     except (OSError, ValueError):
         return None
 
@@ -249,21 +233,30 @@ def _starts_warc_member(raw: BinaryIO, at: int) -> bool:
 
 def _next_header(raw: BinaryIO, start: int, stop: int | None) -> int | None:
     """The offset of the first ``WARC/1.`` header line starting in ``[start, stop)`` (``stop`` None: the end)."""
-    position = max(0, start - 1)  # from the byte before start: a header line starts after a line feed
-    raw.seek(position)
-    tail = b"\n" if start == 0 else b""  # ... or at the start of the file
-    while stop is None or position < stop:
+    if start == 0:  # a header line at the start of the file follows no line feed
+        raw.seek(0)
+        if raw.read(len(HEADER_LINE) - 1) == HEADER_LINE[1:]:
+            return 0
+    # from the byte before start: a header line starts after a line feed
+    at = next((found + 1 for found in _occurrences(raw, max(0, start - 1), HEADER_LINE)), None)
+    return at if at is not None and (stop is None or at < stop) else None
+
+
+def _occurrences(raw: BinaryIO, start: int, pattern: bytes) -> Iterator[int]:
+    """The offsets of ``pattern`` in ``raw`` from ``start`` on, in order (the caller may seek between them)."""
+    position, tail = start, b""
+    while True:
+        raw.seek(position)
         chunk = raw.read(CHUNK)
         if not chunk:
-            return None
+            return
         data = tail + chunk
-        found = data.find(HEADER_LINE)
-        if found >= 0:
-            at = position - len(tail) + found + 1
-            return at if stop is None or at < stop else None
-        tail = data[-(len(HEADER_LINE) - 1) :]
+        found = data.find(pattern)
+        while found >= 0:
+            yield position - len(tail) + found
+            found = data.find(pattern, found + 1)
+        tail = data[-(len(pattern) - 1) :]  # a pattern cut by the chunk's end is found in the next
         position += len(chunk)
-    return None
 
 
 def _end_of_record(raw: BinaryIO, offset: int, length: int, gzipped: bool) -> int | None:
