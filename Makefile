@@ -22,7 +22,8 @@ test: install
 	$(PY) -m pytest -q
 
 # The tests `make test` (CI) leaves out for time, marked `slow`: the Ray executor on a local
-# Ray instance, and a run killed at random points and resumed (about 90 s together).
+# Ray instance, a run killed at random points and resumed, SIGTERM and a closed stdout in a
+# subprocess (about 100 s together).
 test-slow: install
 	$(PY) -m pytest -q -m slow
 

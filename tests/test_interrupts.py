@@ -61,7 +61,7 @@ def temporary_stats(pid: int) -> list[str]:
     [
         ("pass1", signal.SIGINT),
         pytest.param("pass1", signal.SIGTERM, marks=pytest.mark.slow),  # the same path as SIGINT in pass 1
-        ("pass2", signal.SIGTERM),
+        pytest.param("pass2", signal.SIGTERM, marks=pytest.mark.slow),  # a subprocess: 3-4 s of CI time
     ],
 )
 def test_a_signal_at_any_stage_exits_130_and_leaves_no_temporary_file(
@@ -93,6 +93,7 @@ def test_a_signal_at_any_stage_exits_130_and_leaves_no_temporary_file(
         assert "interrupted before any record was written" in message
 
 
+@pytest.mark.slow  # a subprocess cleaning 300 pages: 3 s of CI time
 def test_a_closed_stdout_does_not_advise_resume(tmp_path: Path) -> None:
     pages = corpus(tmp_path / "c", 300)
     done = subprocess.run(
