@@ -16,13 +16,14 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(VENV)/bin/cleaner clean samples/ -o out/clean.jsonl --explain
+	$(VENV)/bin/cleaner clean samples/ -o out/clean.jsonl --explain --overwrite
 
 test: install
 	$(PY) -m pytest -q
 
 # The tests `make test` (CI) leaves out for time, marked `slow`: the Ray executor on a local
-# Ray instance, and a run killed at random points and resumed (about 90 s together).
+# Ray instance, a run killed at random points and resumed, SIGTERM and a closed stdout in a
+# subprocess (about 100 s together).
 test-slow: install
 	$(PY) -m pytest -q -m slow
 

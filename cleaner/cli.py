@@ -13,7 +13,8 @@ from typing import Any
 
 import click
 
-from cleaner.batch.console import worker_count
+from cleaner.batch.console import terminal_safe, worker_count
+from cleaner.batch.interrupt import sigterm_as_interrupt
 from cleaner.batch.local import run_batch
 from cleaner.batch.ray import run_ray
 from cleaner.batch.site_stats import print_stats
@@ -33,7 +34,7 @@ def _config(config_file: str | None, **options: Any) -> Config:
 
 
 def _fail(exc: CleanerError) -> None:
-    click.echo(f"cleaner: {exc}", err=True)
+    click.echo(terminal_safe(f"cleaner: {exc}"), err=True)
     sys.exit(exc.exit_code)
 
 
@@ -90,6 +91,9 @@ def cli() -> None:
     help="local: worker processes here; ray: the Ray cluster in RAY_ADDRESS, else a local Ray (cleaner[ray]).",
 )
 @click.option("--resume", is_flag=True, help="Finish an interrupted run without redoing or duplicating documents.")
+@click.option(
+    "--overwrite", is_flag=True, help="Replace an existing output, errors or stats file (else the run refuses)."
+)
 @click.option(
     "--errors", "errors_path", default=None, help="Where failed documents are listed (default: beside the output)."
 )
@@ -150,6 +154,7 @@ def clean(
     jobs: int | None,
     engine: str,
     resume: bool,
+    overwrite: bool,
     errors_path: str | None,
     progress: bool | None,
     config_file: str | None,
@@ -157,12 +162,15 @@ def clean(
     **options: Any,
 ) -> None:
     """Clean INPUTS (files, folders, archives, or - for stdin) into OUTPUT."""
+    sigterm_as_interrupt()
     try:
         if fmt == "md":  # Markdown files hold Markdown text
             options["markdown"] = True
         config = _config(config_file, **options)
         if engine == "ray" and resume:
             raise UsageError("--resume works with --engine local only; rerun the whole job on Ray")
+        if resume and overwrite:
+            raise UsageError("--resume finishes the earlier run, --overwrite starts again: give one of them")
         executor = partial(run_ray) if engine == "ray" else partial(run_batch, resume=resume)
         summary = executor(
             list(inputs),
@@ -173,10 +181,14 @@ def clean(
             fmt=fmt,
             progress=progress,
             stats_path=stats_path,
+            overwrite=overwrite,
         )
     except CleanerError as exc:
         _fail(exc)
         return
+    except KeyboardInterrupt:  # before the batch's own handling began (in pass 1): nothing was written
+        click.echo("cleaner: interrupted before any record was written; rerun the command", err=True)
+        sys.exit(130)
     sys.exit(summary.exit_code)
 
 

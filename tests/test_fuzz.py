@@ -2,8 +2,11 @@
 
 Strategies make HTML (random nesting, broken and unclosed tags, wrong charsets and BOMs,
 huge attributes, scripts and styles, entities), text (control characters, very long
-lines, mixed scripts, lone surrogates) and archives (WARC and JSONL, gzipped or not,
-truncated, with wrong lengths, garbage between records, bad gzip members).
+lines, mixed scripts, lone surrogates), archives (WARC and JSONL, gzipped or not,
+truncated, with wrong lengths, records whose length runs past the next record or the end
+of the file, garbage between records, bad gzip members, JSONL records nested hundreds or
+thousands of levels deep, NaN and Infinity) and folders of pages with odd file names
+(bytes that are not UTF-8, control characters, ``#``, spaces, backslashes).
 
 The properties: a document always gives a Result whose text is its kept blocks joined,
 with a known reason on every decision, and a record that serialises; a failure is an
@@ -265,7 +268,8 @@ def warc_files(draw: st.DrawFn) -> bytes:
         kind = draw(st.sampled_from(["response", "response", "request", "metadata", "warcinfo", "resource",
                                      "conversion", "revisit", "bogus"]))  # fmt: skip
         payload = draw(st.one_of(html_pages(), st.binary(max_size=200)))
-        delta = draw(st.sampled_from([0, 0, 0, -1, 1, -50, 1000]))  # wrong Content-Length
+        # a wrong Content-Length: a little off, into the next record, or far past the end of the file
+        delta = draw(st.sampled_from([0, 0, 0, -1, 1, -50, 1000, 10**7]) | st.integers(-300, 3000))
         records.append(warc_record(kind, f"http://ex.com/{i}", payload, delta, draw(http_heads)))
     gz = draw(st.sampled_from(["no", "per record", "whole"]))
     parts = []
@@ -288,7 +292,7 @@ def warc_files(draw: st.DrawFn) -> bytes:
 def jsonl_files(draw: st.DrawFn) -> bytes:
     lines = []
     for i in range(draw(st.integers(0, 6))):
-        kind = draw(st.sampled_from(["html", "text", "json", "bytes", "cut", "blank"]))
+        kind = draw(st.sampled_from(["html", "text", "json", "bytes", "cut", "blank", "deep", "nan"]))
         if kind == "html":
             lines.append(json.dumps({"id": i, "html": draw(html_pages()).decode("latin-1")}).encode())
         elif kind == "text":
@@ -300,6 +304,18 @@ def jsonl_files(draw: st.DrawFn) -> bytes:
             lines.append(draw(st.binary(max_size=60)).replace(b"\n", b" "))
         elif kind == "cut":
             lines.append(b'{"id": "cut", "html": "<p>never fini')
+        elif kind == "deep":  # past what pickling and JSON writing follow (about 500 to 1000 levels), or not
+            depth = draw(st.sampled_from([50, 99, 100, 101, 500, 900, 1500, 5000]))
+            opener, closer = draw(st.sampled_from([("[", "]"), ('{"a":', "}")]))
+            lines.append(
+                b'{"id": "deep", "html": "<p>x</p>", "extra": ' + (opener * depth + closer * depth).encode() + b"}"
+            )
+        elif kind == "nan":
+            lines.append(
+                b'{"id": "nan", "text": "A line of text.", "score": '
+                + draw(st.sampled_from([b"NaN", b"Infinity", b"-Infinity"]))
+                + b"}"
+            )
         else:
             lines.append(b"   ")
     data = b"\n".join(lines) + b"\n"
@@ -361,6 +377,44 @@ def test_random_archives_are_read_and_accounted_for(data: bytes, name_pick: int)
         (folder / name).write_bytes(data)
         check_reader(folder / name)
         check_batch(folder, Path(tmp))
+
+
+# Names discovery leaves out of a folder (documentation files), whatever their extension.
+DOC_STEMS = {b"readme", b"notice", b"license", b"licence", b"copying", b"changelog"}
+odd_names = st.binary(min_size=1, max_size=24).filter(
+    lambda n: b"/" not in n and b"\0" not in n and not n.startswith(b".") and n.split(b".")[0].lower() not in DOC_STEMS
+)
+
+
+@FUZZ
+@given(names=st.lists(odd_names, min_size=1, max_size=6, unique=True), folder_output=st.booleans())
+def test_odd_file_names_are_read_written_and_resumed(names: list[bytes], folder_output: bool) -> None:
+    """Any file name: every file is counted, the output and errors file are UTF-8 JSON, resume finds it all done."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "in"
+        folder.mkdir()
+        for number, name in enumerate(names):
+            content = b"<p>A page about trams, long enough to be kept in the output.</p>" if number % 2 else b"\x00\x01"
+            with open(os.path.join(os.fsencode(folder), name), "wb") as handle:
+                handle.write(content)
+        out = f"{tmp}/out/" if folder_output else f"{tmp}/out.jsonl"
+        summary = run_batch([folder], out, config=IN_PROCESS, jobs=1, progress=False, report=False)
+        assert summary.files == len(names)
+        assert summary.written + summary.failed + summary.read_failures + summary.skipped == len(names)
+        errors = Path(tmp) / "out.errors.jsonl"
+        failures = (
+            [json.loads(line) for line in errors.read_text(encoding="utf-8").splitlines()] if errors.exists() else []
+        )
+        assert len(failures) == summary.failed + summary.read_failures
+        if folder_output:
+            written = [p for p in Path(out).rglob("*") if p.is_file()]
+            assert len(written) == summary.written
+        else:
+            records = [json.loads(line) for line in Path(out).read_text(encoding="utf-8").splitlines()]
+            sources = [r["metadata"]["source"] for r in records] + [f["source"] for f in failures]
+            assert len(sources) == len(set(sources)) == summary.written + len(failures)
+        again = run_batch([folder], out, config=IN_PROCESS, jobs=1, resume=True, progress=False, report=False)
+        assert again.written == 0 and (again.nothing_to_do or again.already_done == summary.written)
 
 
 # --- inputs that once failed ---------------------------------------------------------------

@@ -368,11 +368,15 @@ def test_warc_garbage_between_records_is_named_by_its_offset(
     data = b.build(gz=compressed)
     broken = data[: b.offsets[1]] + b"this is not a WARC header\r\n\r\n" + data[b.offsets[1] :]
     name = "g.warc.gz" if compressed else "g.warc"
-    doc, failure = read(write(tmp_path, name, broken))
+    doc, failure, second = read(write(tmp_path, name, broken))
     assert isinstance(doc, Document) and doc.source == f"{name}#0"
     # The failure is where the garbage starts (the end of the first record, or of its gzip member).
     assert isinstance(failure, ReadFailure) and failure.source == f"{name}#{b.offsets[1]}"
-    assert "after the record at offset 0" in failure.message
+    assert "after the record at offset 0" in failure.message and "went on at the next record" in failure.message
+    # ... and reading goes on at the next record, after the garbage.
+    garbage = len(b"this is not a WARC header\r\n\r\n")
+    assert isinstance(second, Document) and second.source == f"{name}#{b.offsets[1] + garbage}"
+    assert second.url == "https://x.example/2"
 
 
 def test_warc_content_length_too_short_names_the_bytes_left_over(
@@ -386,11 +390,13 @@ def test_warc_content_length_too_short_names_the_bytes_left_over(
     assert f"Content-Length: {length}\r\n".encode() in data[: b.offsets[1]]
     short = data.replace(f"Content-Length: {length}\r\n".encode(), f"Content-Length: {length - 3}\r\n".encode(), 1)
     assert len(short) == len(data)  # as many digits: the second record is still at offsets[1]
-    doc, failure = read(write(tmp_path, "s.warc", short))
+    doc, failure, second = read(write(tmp_path, "s.warc", short))
     assert isinstance(doc, Document) and doc.source == "s.warc#0" and doc.content == PAGE[:-3]
     # The stream breaks at the 3 bytes of the block the record did not claim, before the blank line.
     assert isinstance(failure, ReadFailure) and failure.source == f"s.warc#{b.offsets[1] - 4 - 3}"
     assert short[b.offsets[1] - 7 : b.offsets[1]] == PAGE[-3:] + b"\r\n\r\n"
+    # Reading goes on at the next header.
+    assert isinstance(second, Document) and second.source == f"s.warc#{b.offsets[1]}" and second.content == PAGE
 
 
 def test_warc_gzipped_as_one_stream_names_every_record_apart(

@@ -156,11 +156,11 @@ def test_output_is_byte_identical_for_one_and_two_workers(
     outputs = {}
     for jobs in (1, 2):
         for name in ("out.jsonl", "out.jsonl.gz"):
-            path = tmp_path / f"j{jobs}" / name
+            path = tmp_path / f"j{jobs}-{name}" / name  # a folder each: the two names share an errors file
             summary = run_batch([corpus], path, jobs=jobs, progress=False, config=Config(explain=True))
             assert summary.written == 15
             outputs[jobs, name] = path.read_bytes()
-        assert (tmp_path / f"j{jobs}" / "out.errors.jsonl").exists()
+            assert (path.parent / "out.errors.jsonl").exists()
     assert outputs[1, "out.jsonl"] == outputs[2, "out.jsonl"]
     assert outputs[1, "out.jsonl.gz"] == outputs[2, "out.jsonl.gz"]
     assert gzip.decompress(outputs[2, "out.jsonl.gz"]) == outputs[2, "out.jsonl"]
@@ -285,7 +285,10 @@ def test_a_clean_run_removes_a_stale_errors_file(tmp_path: Path) -> None:
     root.mkdir()
     (root / "a.txt").write_text(text_dump("Title", PARAGRAPHS[:2]), encoding="utf-8")
     (tmp_path / "out.errors.jsonl").write_text('{"source": "old"}\n', encoding="utf-8")
-    summary = run_batch([root], tmp_path / "out.jsonl", jobs=1, progress=False)
+    with pytest.raises(UsageError, match="--errors .*out.errors.jsonl exists already: add --overwrite"):
+        run_batch([root], tmp_path / "out.jsonl", jobs=1, progress=False)
+    assert (tmp_path / "out.errors.jsonl").exists()  # refused: nothing replaced without --overwrite
+    summary = run_batch([root], tmp_path / "out.jsonl", jobs=1, progress=False, overwrite=True)
     assert summary.exit_code == 0 and summary.errors == 0
     assert not (tmp_path / "out.errors.jsonl").exists()
 
@@ -385,9 +388,10 @@ def test_resume_after_a_crash_gives_the_uninterrupted_output(
     assert_counts_add_up(summary)
     assert not list(tmp_path.glob("out.jsonl.partial*"))
 
-    # resuming a finished run has nothing to do
+    # resuming a finished run has nothing to do, and its exit code still says the run had two failures
     again = run_batch([corpus], out, jobs=1, resume=True, config=IN_PROCESS, progress=False)
-    assert again.nothing_to_do and again.exit_code == 0 and "nothing to resume" in again.format()
+    assert again.nothing_to_do and "nothing to resume" in again.format()
+    assert again.earlier_errors == 2 and again.exit_code == 1 and "2 errors are in" in again.format()
 
 
 def test_resume_loses_no_record_of_a_broken_warc_or_one_gzipped_whole(
@@ -520,7 +524,11 @@ def test_resume_refuses_other_settings_and_fresh_runs_discard_a_partial(
     monkeypatch.setattr(pipeline, "clean_document", real)
     with pytest.raises(UsageError, match="other settings"):
         run_batch([corpus], out, jobs=1, resume=True, config=Config(explain=True), progress=False)
-    summary = run_batch([corpus], out, jobs=1, config=IN_PROCESS, progress=False)  # no --resume: start again
+    with pytest.raises(
+        UsageError, match="out.jsonl.partial is what an unfinished run wrote: add --resume to finish it, or --overwrite"
+    ):
+        run_batch([corpus], out, jobs=1, config=IN_PROCESS, progress=False)
+    summary = run_batch([corpus], out, jobs=1, config=IN_PROCESS, progress=False, overwrite=True)  # start again
     assert summary.already_done == 0 and summary.written == 15
     assert len(read_lines(out)) == 15
 

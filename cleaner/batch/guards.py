@@ -160,6 +160,7 @@ def worker_main(
 ) -> None:
     """Loop of a worker: receive a chunk, send ``(index, result, retire)`` per document."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the supervisor's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # ... and so is a SIGTERM sent to the process group
     for other in close:  # the other workers' pipes, inherited by fork: their EOF must not wait for us
         other.close()
     if config.max_memory > 0:

@@ -17,10 +17,11 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, cast
 
-from cleaner.batch.console import progress_bar, stderr_log, worker_count
+from cleaner.batch.console import progress_bar, stderr_log, terminal_safe, worker_count
 from cleaner.batch.interrupt import InterruptGuard
 from cleaner.batch.outcome import Outcome, clean_chunk, clean_results, crashed_outcome, crashed_result
 from cleaner.batch.pool import SupervisedPool
+from cleaner.batch.preflight import guarded_outputs
 from cleaner.batch.resume import Checkpoint, fingerprint, finished_sources, read_checkpoint
 from cleaner.batch.resume import save_checkpoint as write_checkpoint
 from cleaner.batch.sink import Sink
@@ -54,6 +55,7 @@ def run_batch(
     progress: bool | None = None,
     report: bool = True,
     stats_path: str | Path | None = None,
+    overwrite: bool = False,
 ) -> Summary:
     """Clean every document under ``paths`` into ``output``; return what happened.
 
@@ -68,9 +70,14 @@ def run_batch(
     ``text: ""`` and counted as ``empty``. See :class:`~cleaner.batch.summary.Summary`
     for what the counts mean.
 
+    Before anything is read, the output, errors and stats paths are checked and locked
+    (:mod:`cleaner.batch.preflight`): one that is an input, lies in an input folder, is a
+    device or a link, or is written by another run now is a usage error, and so is one that
+    exists already unless ``overwrite`` (replace it) or ``resume``.
+
     A file output is written to ``OUT.partial`` and renamed at the end; a killed or
     interrupted run is finished by ``resume=True`` without redoing or duplicating any
-    document (:mod:`cleaner.batch.resume`). Without ``resume`` an earlier partial output
+    document (:mod:`cleaner.batch.resume`). With ``overwrite`` an earlier partial output
     is discarded and an existing output replaced when the run completes. Ctrl-C saves a
     checkpoint and returns a Summary with ``interrupted`` set (exit code 130).
     ``progress`` (default: when stderr is a terminal) shows a bar on stderr; ``report``
@@ -83,9 +90,27 @@ def run_batch(
     if resume and target.to_stdout:
         raise UsageError("stdout output cannot be resumed: write to a file (-o out.jsonl) to use --resume")
     files = input_files(paths)
-    config = prepare(paths, files, config, jobs, stderr_log(report))
+    with guarded_outputs(target, paths, stats_path, overwrite=overwrite, resume=resume):
+        return _run(paths, files, target, config, jobs, resume, progress, report, stats_path)
+
+
+def _run(
+    paths: Sequence[str | Path],
+    files: list[InputFile],
+    target: Target,
+    config: Config,
+    jobs: int,
+    resume: bool,
+    progress: bool | None,
+    report: bool,
+    stats_path: str | Path | None,
+) -> Summary:
+    """The run of :func:`run_batch` once its outputs are checked and locked."""
+    left_out: list[tuple[str, str]] = []
+    config = prepare(paths, files, config, jobs, stderr_log(report), left_out)
     summary = Summary(output=target.output, errors_path=str(target.errors_final), files=len(files))
-    state = fingerprint(config, target.fmt)
+    summary.left_out_of_stats = left_out
+    state = fingerprint(config, target.fmt, files)
     checkpoint = Checkpoint()
     if resume and target.is_file:
         if not target.out_partial.exists() and target.out_final.exists():
@@ -115,11 +140,14 @@ def _nothing_to_resume(target: Target, summary: Summary) -> None:
         target.errors_partial.replace(target.errors_final)
     target.checkpoint.unlink(missing_ok=True)
     summary.nothing_to_do = True
+    if target.errors_final.exists():  # the run resumed had failures: the exit code still says so
+        with open(target.errors_final, "rb") as handle:
+            summary.earlier_errors = sum(1 for _line in handle)
 
 
 def _finish_report(summary: Summary, report: bool, stats_path: str | Path | None) -> None:
     if report:
-        print(summary.format(), file=sys.stderr)
+        print(terminal_safe(summary.format()), file=sys.stderr)
     if stats_path:
         write_stats(stats_path, summary)
 
@@ -181,6 +209,11 @@ def _drive(
                 errors.close()
     except OSError as exc:
         pool.close(kill=True)
+        if target.to_stdout and isinstance(exc, BrokenPipeError):
+            raise CleanerError(
+                f"stdout was closed by its reader after {summary.written} records; the others were not written "
+                "(stdout cannot be resumed: write to a file, -o out.jsonl, to be able to use --resume)"
+            ) from exc
         raise CleanerError(
             f"cannot write the output ({exc}); free the space or fix the path, then rerun with --resume"
         ) from exc

@@ -10,7 +10,6 @@ bytes whichever executor made it. :func:`clean_item` gives the same as a flat ro
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -19,7 +18,7 @@ from cleaner.batch.stream import content_size
 from cleaner.config import Config
 from cleaner.io import ReadItem, Skipped
 from cleaner.model import Document, ErrorInfo, Result, Stage, error_result
-from cleaner.output.records import dumps, removed_reasons, result_record
+from cleaner.output.records import dumps, removed_reasons, result_record, utf8_safe
 
 __all__ = [
     "RESULT_COLUMNS",
@@ -34,10 +33,6 @@ __all__ = [
     "outcome_of",
     "record_of",
 ]
-
-# A UTF-16 surrogate on its own: JSON input can hold one ("\ud800"), UTF-8 output cannot;
-# records replace it with U+FFFD, as a decoder does with a byte it cannot read.
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Columns of :func:`clean_item`'s rows: ``status`` is ok | empty | error | skipped;
 # ``record`` the JSONL line (ok and empty); ``error_*`` why a document failed (stage: read,
@@ -83,11 +78,7 @@ def outcome_of(result: Result, config: Config) -> Outcome:
     if result.status == "error":
         return Outcome("error", None, result.error, reasons)
     try:
-        line = dumps(result_record(result, config))
-        try:
-            line.encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate (a JSONL "\ud800" escape) cannot be written as UTF-8
-            line = _LONE_SURROGATE.sub("\ufffd", line)
+        line = utf8_safe(dumps(result_record(result, config)))
     except Exception as exc:  # noqa: BLE001 - one unserialisable record must not end the batch
         return Outcome("error", None, ErrorInfo("write", type(exc).__name__, str(exc)), reasons)
     return Outcome(result.status, line, None, reasons)

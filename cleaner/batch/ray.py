@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, cast
 from cleaner.batch.console import progress_bar, stderr_log
 from cleaner.batch.local import CHECKPOINT_EVERY
 from cleaner.batch.outcome import RESULT_COLUMNS, Outcome, clean_item
+from cleaner.batch.preflight import guarded_outputs
 from cleaner.batch.ray_datasets import (
     DOCS_PER_TASK,
     dataset_settings,
@@ -289,19 +290,36 @@ def run_ray(
     progress: bool | None = None,
     report: bool = True,
     stats_path: str | Path | None = None,
+    overwrite: bool = False,
 ) -> Summary:
     """``cleaner clean --engine ray``: clean ``paths`` on Ray into ``output``, as the local executor does.
 
     The same output (JSONL file, ``.jsonl.gz``, ``-`` or a folder), errors file, summary
     and ``stats_path`` JSON, in input order, written by this process as results stream
-    back. Not supported here: ``--resume`` and stdin. ``jobs`` is the CPU count of a
-    local instance (ignored on a cluster).
+    back, after the same checks and lock on the outputs (``overwrite`` replaces existing
+    ones: :mod:`cleaner.batch.preflight`). Not supported here: ``--resume`` and stdin.
+    ``jobs`` is the CPU count of a local instance (ignored on a cluster).
     """
     config = config or Config()
     if any(str(p) == "-" for p in paths):
         raise UsageError("the ray engine reads files: give files or folders, not stdin (or use --engine local)")
     target = Target.resolve(output, fmt, errors_path)
     files = input_files(paths)
+    with guarded_outputs(target, paths, stats_path, overwrite=overwrite, resume=False):
+        return _run_ray(paths, files, target, config, jobs, progress, report, stats_path)
+
+
+def _run_ray(
+    paths: Sequence[str | Path],
+    files: list[InputFile],
+    target: Target,
+    config: Config,
+    jobs: int | None,
+    progress: bool | None,
+    report: bool,
+    stats_path: str | Path | None,
+) -> Summary:
+    """The run of :func:`run_ray` once its outputs are checked and locked."""
     wanted = config.corpus_pass is not False and corpus_pass_wanted(paths, files, config)
     summary = Summary(output=target.output, errors_path=str(target.errors_final), files=len(files))
     started = time.monotonic()

@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
+import hashlib
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,10 +39,11 @@ from cleaner.batch.site_stats import stats_digest
 from cleaner.batch.target import Target
 from cleaner.config import Config
 from cleaner.errors import UsageError
+from cleaner.io import InputFile
 from cleaner.output.writers import ErrorsWriter, FolderWriter, JsonlWriter
 from cleaner.version import __version__
 
-__all__ = ["Checkpoint", "fingerprint", "finished_sources", "read_checkpoint", "save_checkpoint"]
+__all__ = ["Checkpoint", "fingerprint", "finished_sources", "inputs_digest", "read_checkpoint", "save_checkpoint"]
 
 # Settings a resumed run may change: the guards' limits (a run killed because a page
 # needed more time or memory is resumed with a higher limit).
@@ -59,19 +62,33 @@ class Checkpoint:
     earlier_errors: int = 0
 
 
-def fingerprint(config: Config, fmt: str) -> dict[str, Any]:
+def fingerprint(config: Config, fmt: str, files: Sequence[InputFile] = ()) -> dict[str, Any]:
     """Describe what must not change between a run and its resumption, or the output would mix.
 
     The site statistics count by their content, not their path: pass 1 of a resumed run
     saves them to a file of its own, and a statistics file that changed would change the
-    records.
+    records. The input files count by their names, sizes and modification times
+    (:func:`inputs_digest`): a file removed, added or changed since the interrupted run
+    would leave its old records in the output, or put new ones out of order.
     """
     settings = dataclasses.asdict(config)
     for guard in _GUARD_SETTINGS:  # limits change which documents fail, never a finished record
         settings.pop(guard, None)
     if config.site_stats and os.path.exists(config.site_stats):
         settings["site_stats"] = "sha1:" + stats_digest(config.site_stats)
-    return {"config": settings, "format": fmt, "cleaner_version": __version__}
+    return {"config": settings, "format": fmt, "cleaner_version": __version__, "inputs": inputs_digest(files)}
+
+
+def inputs_digest(files: Sequence[InputFile]) -> str:
+    """A digest of the input files' names, sizes and modification times (stdin: its name only)."""
+    digest = hashlib.sha1()
+    for inp in files:
+        try:
+            info = os.stat(inp.path) if str(inp.path) != "-" else None
+        except OSError:
+            info = None
+        digest.update(json.dumps([inp.relpath, info and info.st_size, info and info.st_mtime_ns]).encode())
+    return digest.hexdigest()[:16]
 
 
 def read_checkpoint(target: Target, expected: dict[str, Any]) -> Checkpoint:
@@ -88,10 +105,16 @@ def read_checkpoint(target: Target, expected: dict[str, Any]) -> Checkpoint:
         return Checkpoint()
     if not isinstance(state, dict) or state.get("version") != _CHECKPOINT_VERSION:
         return Checkpoint()
-    if state.get("fingerprint") != json.loads(json.dumps(expected)):
+    earlier = state.get("fingerprint")
+    if isinstance(earlier, dict) and earlier.get("inputs") != expected.get("inputs"):
+        raise UsageError(
+            f"the input files changed since the run that left {target.out_partial} (a file added, removed or "
+            "modified): resuming would mix the two; rerun with --overwrite to start again"
+        )
+    if earlier != json.loads(json.dumps(expected)):
         raise UsageError(
             f"{target.out_partial} was made with other settings or another cleaner version; rerun with the "
-            "same options, or without --resume to start again"
+            "same options, or with --overwrite instead of --resume to start again"
         )
     return Checkpoint(int(state["output_bytes"]), int(state["errors_bytes"]))
 
@@ -138,5 +161,6 @@ def _sources_in(path: Path, *, gz: bool, record_source: bool) -> list[str]:
                 data = json.loads(line)
                 sources.append(str(data["metadata"]["source"] if record_source else data["source"]))
             except (ValueError, KeyError, TypeError) as exc:
-                raise UsageError(f"{path} is damaged at line {number} ({exc}); rerun without --resume") from exc
+                fix = "rerun with --overwrite instead of --resume"
+                raise UsageError(f"{path} is damaged at line {number} ({exc}); {fix}") from exc
     return sources

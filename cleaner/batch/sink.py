@@ -60,6 +60,11 @@ class Sink:
         counts = self._counts
         counts.read += 1
         self.summary.read += 1
+        if isinstance(self.writer, FolderWriter):
+            # Every document claims its file name in input order, failed ones too, as a resumed
+            # run's claims do: else a later document took a failed one's name, and the resumed
+            # run took that file for the failed document's.
+            self.writer.claim(source)
         error = outcome.error
         if error is None:
             try:

@@ -48,35 +48,43 @@ _ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".wet", ".wet.gz", ".jsonl", ".jsonl.g
 _TEMP_FILES: set[str] = set()
 
 
-def _keys_task(docs: list[Document], config: Config) -> list[tuple[str | None, np.ndarray] | None]:
-    """Worker task of pass 1: the site and block hashes of each document (None if it fails)."""
-    out: list[tuple[str | None, np.ndarray] | None] = []
+def _keys_task(docs: list[Document], config: Config) -> list[tuple[str | None, np.ndarray] | str]:
+    """Worker task of pass 1: the site and block hashes of each document (the error type if it fails)."""
+    out: list[tuple[str | None, np.ndarray] | str] = []
     for doc in docs:
         try:
             out.append(site_keys(doc, config))
-        except Exception:  # noqa: BLE001 - a bad page is reported by pass 2; pass 1 just skips it
-            out.append(None)
+        except Exception as exc:  # noqa: BLE001 - a bad page is reported by pass 2; pass 1 names it and goes on
+            out.append(type(exc).__name__)
     return out
 
 
-def _keys_crashed(doc: Document, exc_type: str, message: str, stage: str) -> None:
-    """A page the guards stopped in pass 1 counts for nothing (pass 2 reports it)."""
-    return None
+def _keys_crashed(doc: Document, exc_type: str, message: str, stage: str) -> str:
+    """A page the guards stopped in pass 1 (Timeout, MemoryError, WorkerDied): its error type."""
+    return exc_type
 
 
-def collect(files: Sequence[InputFile], config: Config, jobs: int = 1) -> SiteStats:
+def collect(
+    files: Sequence[InputFile], config: Config, jobs: int = 1, left_out: list[tuple[str, str]] | None = None
+) -> SiteStats:
     """Pass 1 over every document of ``files``: count block hashes per site (not pruned).
 
     Documents are read and segmented in ``jobs`` worker processes (the batch's guarded
     pool, so a page that crashes a worker is skipped, not fatal); pages that cannot be
-    read or decoded are skipped (pass 2 reports them).
+    read or decoded are skipped (pass 2 reports them). Documents that could not be counted
+    (an error, or the guards stopped them: a worker killed...) are appended to
+    ``left_out`` as ``(source, error type)``, so the run can say its statistics miss them.
     """
     stats = SiteStats()
-    pool: SupervisedPool[tuple[str | None, np.ndarray] | None] = SupervisedPool(_keys_task, _keys_crashed, config, jobs)
+    pool: SupervisedPool[tuple[str | None, np.ndarray] | str] = SupervisedPool(_keys_task, _keys_crashed, config, jobs)
     try:
-        for _chunk, results in pool.map(chunks(entries(files, config))):
-            for item in results:
-                if item is not None and item[0]:  # a page of no known site is not counted
+        for chunk, results in pool.map(chunks(entries(files, config))):
+            docs = [entry for entry in chunk if isinstance(entry, Document)]
+            for doc, item in zip(docs, results, strict=True):
+                if isinstance(item, str):
+                    if left_out is not None:
+                        left_out.append((doc.source, item))
+                elif item[0]:  # a page of no known site is not counted
                     stats.add(item[0], item[1])
         pool.close()
     finally:
@@ -135,12 +143,16 @@ def prepare(
     config: Config,
     jobs: int,
     log: Callable[[str], None] | None = None,
+    left_out: list[tuple[str, str]] | None = None,
 ) -> Config:
-    """Decide on the corpus pass for a local batch, run pass 1 if needed; return the Config for pass 2."""
+    """Decide on the corpus pass for a local batch, run pass 1 if needed; return the Config for pass 2.
+
+    Documents pass 1 could not count are appended to ``left_out`` (see :func:`collect`).
+    """
     if config.corpus_pass is False:
         return config.replace(site_stats=None)
     wanted = corpus_pass_wanted(paths, files, config)
-    return prepared_config(config, wanted, lambda: collect(files, config, jobs), log)
+    return prepared_config(config, wanted, lambda: collect(files, config, jobs, left_out), log)
 
 
 def prepared_config(

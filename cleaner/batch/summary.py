@@ -12,7 +12,11 @@ from cleaner.batch.accounting import FileCounts
 from cleaner.errors import CleanerError
 from cleaner.model import reason_family
 
-__all__ = ["ReasonCounter", "Summary", "write_stats"]
+__all__ = ["SHOWN_LEFT_OUT", "ReasonCounter", "Summary", "write_stats"]
+
+# Documents left out of the site statistics named in the summary on stderr: a line's worth;
+# --stats lists them all.
+SHOWN_LEFT_OUT = 5
 
 
 class ReasonCounter:
@@ -59,6 +63,9 @@ class Summary:
       extract, write).
     - ``earlier_errors``: lines already in the errors file from the run being resumed.
     - ``bytes``: content cleaned in this run (characters for text documents).
+    - ``left_out_of_stats``: ``(source, error type)`` of the documents pass 1 of the
+      corpus statistics could not count (a worker killed, a timeout...): their sites'
+      counts miss them. Pass 2 cleans them (or lists them in the errors file) as usual.
     - ``per_file``: the same, per input file and in input order, with every record
       found counted once (:mod:`cleaner.batch.accounting`: ``read == written + skipped +
       failed + already_done`` for each file); written by ``--stats FILE``.
@@ -83,6 +90,7 @@ class Summary:
     interrupted: bool = False
     nothing_to_do: bool = False
     per_file: list[FileCounts] = field(default_factory=list)
+    left_out_of_stats: list[tuple[str, str]] = field(default_factory=list)
     unfiled: FileCounts = field(default_factory=lambda: FileCounts("(no file)"))
 
     @property
@@ -105,7 +113,8 @@ class Summary:
     def format(self) -> str:
         """Render the summary printed on stderr at the end of a batch."""
         if self.nothing_to_do:
-            return f"cleaner: {self.output} is complete; nothing to resume (rerun without --resume to redo it)"
+            earlier = f"; its {self.earlier_errors} errors are in {self.errors_path}" if self.earlier_errors else ""
+            return f"cleaner: {self.output} is complete; nothing to resume (rerun with --overwrite to redo it){earlier}"
         lines = [
             f"cleaner: {self.files} files, {self.read} documents read: {self.written} written "
             f"({self.empty} empty), {self.failed} failed"
@@ -121,6 +130,13 @@ class Summary:
                 + (f" + {total.already_done} already done" if total.already_done else "")
             )
             lines.extend(accounting.summary_lines(self.per_file))
+        if self.left_out_of_stats:
+            shown = ", ".join(f"{source} ({kind})" for source, kind in self.left_out_of_stats[:SHOWN_LEFT_OUT])
+            more = len(self.left_out_of_stats) - SHOWN_LEFT_OUT
+            lines.append(
+                f"  corpus pass: {len(self.left_out_of_stats)} documents left out of the site statistics: {shown}"
+                + (f" and {more} more (all in --stats)" if more > 0 else "")
+            )
         if self.skipped_by_reason:
             lines.append("  skipped: " + accounting.format_counts(self.skipped_by_reason))
         if self.removed.by_family:
@@ -145,6 +161,7 @@ def write_stats(path: str | Path, summary: Summary) -> None:
         errors=summary.errors_path,
         complete=not summary.interrupted,
         nothing_to_do=summary.nothing_to_do,
+        left_out_of_site_stats=[{"source": source, "error": kind} for source, kind in summary.left_out_of_stats],
         seconds=round(summary.seconds, 3),
         removed_blocks_by_family=dict(sorted(summary.removed.by_family.items())),
     )

@@ -15,7 +15,7 @@ apart, and turns every record into a :class:`~cleaner.model.Document`, a
 - :mod:`~cleaner.io.streams`: bounded reads, and stdin with its sniffed head put back.
 """
 
-from cleaner.io.discover import InputFile, discover
+from cleaner.io.discover import InputFile, discover, display_name, special_file_kind
 from cleaner.io.files import read_file
 from cleaner.io.items import ReadFailure, ReadItem, Skipped
 from cleaner.io.jsonl import document_from_row
@@ -28,9 +28,11 @@ __all__ = [
     "ReadItem",
     "Skipped",
     "discover",
+    "display_name",
     "document_from_row",
     "host_of",
     "looks_binary",
     "read_file",
     "sniff_format",
+    "special_file_kind",
 ]

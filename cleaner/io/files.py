@@ -18,8 +18,8 @@ from typing import IO, Any, BinaryIO, cast
 
 from cleaner.config import Config
 from cleaner.io.decode import decode_text
-from cleaner.io.discover import InputFile
-from cleaner.io.items import ReadFailure, ReadItem, error_type, gzip_failure
+from cleaner.io.discover import InputFile, special_file_kind
+from cleaner.io.items import ReadFailure, ReadItem, Skipped, error_type, gzip_failure
 from cleaner.io.jsonl import read_jsonl
 from cleaner.io.naming import hash_id
 from cleaner.io.sniff import GZIP_MAGIC, HEAD_BYTES, format_from_name, gunzip_head, looks_binary, sniff_format
@@ -54,6 +54,10 @@ def _read(inp: InputFile, config: Config) -> Iterator[ReadItem]:
         # Buffered for readline (JSONL); FastWARC reads it in large blocks either way.
         raw = cast(BinaryIO, io.BufferedReader(HeadStream(head, stdin_buffer), CHUNK))
     else:
+        kind = special_file_kind(inp.path)
+        if kind:  # opening a FIFO would wait for a writer, reading a device might never end
+            yield Skipped(inp.relpath, "file.special", kind)
+            return
         raw = open(inp.path, "rb")  # noqa: SIM115 - closed in the finally below, after streaming
         head = raw.read(HEAD_BYTES)
         raw.seek(0)

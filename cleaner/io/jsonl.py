@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import zlib
 from collections.abc import Iterator, Mapping
 from typing import IO, Any, cast
@@ -21,13 +22,18 @@ from cleaner.io.items import ReadFailure, ReadItem, Skipped, error_type, gzip_fa
 from cleaner.io.naming import hash_id, site_of
 from cleaner.model import Document
 
-__all__ = ["SOURCE_FIELD", "cut_text", "document_from_fields", "document_from_row", "read_jsonl"]
+__all__ = ["MAX_NESTING", "SOURCE_FIELD", "cut_text", "document_from_fields", "document_from_row", "read_jsonl"]
 
 # A JSONL line may be this many times Config.max_bytes before it is refused unread: JSON
 # escaping grows HTML (quotes, backslashes, \uXXXX) but rarely past 2x; 4x leaves room.
 _JSONL_LINE_FACTOR = 4
 # Bytes read at a time while skipping the rest of an overlong line.
 _SKIP_CHUNK = 1 << 20
+# Levels of lists and objects a record may nest. Real records nest a few (a field holding a
+# list of objects); sending a record to a worker (pickle) and writing it out (JSON) recurse
+# once a level, and Python stops near 1000 levels less the stack in use (pickling failed
+# from about 500), so a deeper record fails alone, at read, instead of ending the batch.
+MAX_NESTING = 100
 # The field of a dataset row that names it in errors and in ``metadata.source``.
 SOURCE_FIELD = "source"
 
@@ -65,9 +71,11 @@ def _skip_rest_of_line(stream: IO[bytes]) -> None:
 
 def _jsonl_record(line: bytes, source: str, inp: InputFile, config: Config) -> ReadItem:
     try:
-        obj = json.loads(line)
+        obj = json.loads(line, parse_constant=_no_constant)
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError both are
         return ReadFailure(source, "read", error_type(exc), f"not a valid JSON line: {exc}")
+    except RecursionError:  # nested past what the parser follows (about 1000 levels)
+        return _too_deep(source)
     if not isinstance(obj, dict):
         return ReadFailure(source, "read", "TypeError", f"a JSON {type(obj).__name__}, expected an object")
     return document_from_fields(obj, source, config, site=inp.site)
@@ -108,6 +116,8 @@ def document_from_fields(
     the charset rules), their nulls are fields they do not have, and their ``source`` field
     names them (taken, not metadata).
     """
+    if _nesting_exceeds(fields, MAX_NESTING):
+        return _too_deep(source)
     html = fields.get(config.html_field)
     field, value = (config.html_field, html) if html is not None else (config.text_field, fields.get(config.text_field))
     if value is None:
@@ -124,7 +134,7 @@ def document_from_fields(
     taken = {config.html_field, config.text_field, config.id_field, config.url_field}
     if columnar:
         taken.add(SOURCE_FIELD)
-    metadata: dict[str, Any] = {k: v for k, v in fields.items() if k not in taken and not (columnar and v is None)}
+    metadata: dict[str, Any] = {k: v for k, v in fields.items() if k not in taken and not (columnar and _is_null(v))}
     content: bytes | str
     if html is not None:
         content = value if isinstance(value, bytes) else value.encode("utf-8", "replace")
@@ -146,6 +156,42 @@ def document_from_fields(
         charset_hint="utf-8" if isinstance(value, str) and html is not None else None,
         metadata=metadata,
     )
+
+
+def _no_constant(name: str) -> None:
+    """Read JSON's non-standard ``NaN``, ``Infinity`` and ``-Infinity`` as null: JSON output cannot hold them."""
+    return None
+
+
+def _is_null(value: Any) -> bool:
+    """A missing value of a dataset column: None, or a float NaN (pandas' null), which JSON cannot hold."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _too_deep(source: str) -> ReadFailure:
+    return ReadFailure(
+        source,
+        "read",
+        "NestingTooDeep",
+        f"the record nests lists or objects more than {MAX_NESTING} levels deep; flatten it, the others were read",
+    )
+
+
+def _nesting_exceeds(value: Any, limit: int) -> bool:
+    """True when ``value`` nests lists, tuples or mappings more than ``limit`` levels deep (no recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, Mapping):
+            children: Any = item.values()
+        elif isinstance(item, list | tuple):
+            children = item
+        else:
+            continue
+        if depth >= limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _doc_id(raw: Any) -> str | None:

@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from cleaner.errors import UsageError
-from cleaner.output.records import FOLDER_FORMATS, FolderFormat, dumps, error_record, render_file
+from cleaner.output.records import FOLDER_FORMATS, FolderFormat, dumps, error_record, render_file, utf8_safe
 
 __all__ = [
     "ErrorsWriter",
@@ -61,7 +61,9 @@ def default_errors_path(output: str | Path) -> Path:
     if text == "-":
         return Path("cleaner-errors.jsonl")
     path = Path(text.rstrip("/" + os.sep) or ".")
-    name = path.name
+    if path.name in ("", ".."):  # a folder output named "." or "..": its errors file is named after the folder
+        path = path.resolve()
+    name = path.name or "cleaner"
     if not is_folder_output(output):
         for suffix in _COMPRESSION_SUFFIXES:
             name = name.removesuffix(suffix)
@@ -186,7 +188,8 @@ class ErrorsWriter:
         if self._handle is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._handle = open(self.path, "wb")  # noqa: SIM115 - lives as long as the writer
-        self._handle.write((dumps(error_record(source, stage, error, message)) + "\n").encode("utf-8"))
+        line = utf8_safe(dumps(error_record(source, stage, error, message)))
+        self._handle.write((line + "\n").encode("utf-8"))
         self.count += 1
 
     @property
@@ -288,7 +291,8 @@ def _open_for_append(path: Path, truncate_at: int | None) -> IO[bytes]:
     size = path.stat().st_size
     if truncate_at > size:
         raise UsageError(
-            f"{path} is shorter ({size} bytes) than its checkpoint says ({truncate_at}); rerun without --resume"
+            f"{path} is shorter ({size} bytes) than its checkpoint says ({truncate_at}); "
+            "rerun with --overwrite instead of --resume"
         )
     handle = open(path, "r+b")  # noqa: SIM115 - returned to the caller, who closes it
     handle.truncate(truncate_at)
