@@ -43,8 +43,9 @@ class Role:
     ``paragraph``. ``unit`` numbers the element the block belongs to (the heading, the list
     item, the ``<pre>``): blocks that share it render as one. ``quote`` counts the block
     quotes around the block. Inside a table cell, ``table``, ``row`` and ``cell`` number
-    the table, the row and the cell (0 outside tables) and ``header`` marks a header cell;
-    ``kind`` is then the role of the block inside its cell.
+    the table, the row and the cell (0 outside tables), ``header`` marks a header cell and
+    ``column`` is the cell's column (from 0, spans counted); ``kind`` is then the role of
+    the block inside its cell.
     """
 
     kind: str = "paragraph"
@@ -56,6 +57,7 @@ class Role:
     row: int = 0
     cell: int = 0
     header: bool = False
+    column: int = 0
 
     @property
     def label(self) -> str:

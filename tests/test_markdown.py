@@ -135,6 +135,37 @@ def test_layout_table_is_written_as_paragraphs() -> None:
     assert "|" not in text and text.startswith("A long paragraph")
 
 
+def test_tables_of_odd_shapes_keep_their_columns() -> None:
+    html = (
+        "<body><table><thead><tr><th>Line</th><th>Stops</th><th>Note</th></tr></thead>"
+        "<tr><td rowspan='2'>Tram 1</td><td></td><td>night service | weekends</td></tr>"
+        "<tr><td>Station</td><td>from May</td></tr>"
+        "<tr><td colspan='2'>Every line</td><td>free on Sundays</td></tr></table></body>"
+    )
+    blocks = segment_html(parse_html(html))
+    assert [(b.text, b.role.column) for b in blocks][3:7] == [
+        ("Tram 1", 0),
+        ("night service | weekends", 2),
+        ("Station", 1),
+        ("from May", 2),
+    ]  # the empty cell holds column 1; the rowspan holds column 0 in the row below
+    text = render_markdown(blocks, [Decision(i, True, "content.article", "test") for i in range(len(blocks))])
+    assert text.split("\n") == [
+        "| Line | Stops | Note |",
+        "| --- | --- | --- |",
+        "| Tram 1 |  | night service \\| weekends |",
+        "|  | Station | from May |",
+        "| Every line |  | free on Sundays |",
+    ]
+    tokens = PARSER.parse(text)
+    assert [t.type for t in tokens].count("table_open") == 1
+    cells = [c.content for c in tokens if c.type == "inline"]
+    assert cells[5] == "night service | weekends" and len(cells) == 12  # the pipe stayed inside its cell
+    # Odd spans do not break the layout: a huge colspan is capped, a bad value counts as 1.
+    blocks = segment_html(parse_html("<table><tr><td colspan='9999'>a</td><td colspan='x'>b</td></tr></table>"))
+    assert [b.role.column for b in blocks] == [0, 50]
+
+
 def test_a_row_is_kept_or_dropped_whole() -> None:
     html = "<body><table><tr><td>Price</td><td>The yearly fee for members is 120 francs</td></tr></table></body>"
     blocks = segment_html(parse_html(html))
@@ -166,7 +197,8 @@ def _page(specs: list[tuple[str, object, int]]) -> tuple[list[Block], list[Decis
         if kind == "table":  # a 2 x 2 data table
             cells = list(content)  # type: ignore[call-overload]
             for i, cell in enumerate(cells):
-                role = Role(table=number * 100, row=number * 100 + 1 + i // 2, cell=number * 100 + 10 + i, header=i < 2)
+                row, serial = number * 100 + 1 + i // 2, number * 100 + 10 + i
+                role = Role(table=number * 100, row=row, cell=serial, header=i < 2, column=i % 2)
                 blocks.append(Block(len(blocks), cell, tag="td", role=role))
         elif kind == "code":
             code = str(content)

@@ -114,11 +114,15 @@ def _outside_table(block: Block) -> Block:
 
 
 def _rows(blocks: Sequence[Block]) -> list[list[str]]:
-    """The table's rows, each a list of cell texts (a cell's blocks joined by spaces)."""
+    """The table's rows, each a list of cell texts by column (a cell's blocks joined by spaces).
+
+    A column a row has no text in (an empty cell, a span from another cell) is ``""``.
+    """
     rows: dict[int, dict[int, list[str]]] = {}
     for block in blocks:
-        rows.setdefault(block.role.row, {}).setdefault(block.role.cell, []).append(block.text)
-    return [[" ".join(parts) for parts in cells.values()] for cells in rows.values()]
+        rows.setdefault(block.role.row, {}).setdefault(block.role.column, []).append(block.text)
+    width = 1 + max(column for cells in rows.values() for column in cells)
+    return [[" ".join(cells.get(column, ())) for column in range(width)] for cells in rows.values()]
 
 
 def _is_data_table(blocks: Sequence[Block]) -> bool:
@@ -126,7 +130,7 @@ def _is_data_table(blocks: Sequence[Block]) -> bool:
     if any(b.role.kind != "paragraph" for b in blocks):
         return False
     rows = _rows(blocks)
-    if len(rows) < MIN_TABLE_ROWS or max(len(r) for r in rows) < MIN_TABLE_COLUMNS:
+    if len(rows) < MIN_TABLE_ROWS or max(sum(1 for c in r if c) for r in rows) < MIN_TABLE_COLUMNS:
         return False
     return all(len(cell) <= MAX_CELL_CHARS for row in rows for cell in row)
 
@@ -214,12 +218,12 @@ def _render(unit: _Unit) -> str:
 
 
 def _table(blocks: Sequence[Block]) -> str:
-    """A GitHub pipe table: the first row is the header, every row padded to the widest."""
+    """A GitHub pipe table: the first row is the header; every row has a cell for every column."""
     rows = _rows(blocks)
-    width = max(len(r) for r in rows)
+    width = len(rows[0])
     lines = []
     for index, row in enumerate(rows):
-        cells = [escape_inline(c).replace("|", "\\|") for c in row] + [""] * (width - len(row))
+        cells = [escape_inline(c).replace("|", "\\|") for c in row]
         lines.append("| " + " | ".join(cells) + " |")
         if index == 0:
             lines.append("|" + " --- |" * width)

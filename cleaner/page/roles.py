@@ -9,11 +9,12 @@ dump's line. Roles change nothing in what is kept: the Markdown writer
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from cleaner.model import PARAGRAPH, Role
 
-__all__ = ["html_role", "line_role", "list_marker"]
+__all__ = ["TABLE_TAGS", "TableLayout", "html_role", "line_role", "list_marker"]
 
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _LISTS = frozenset(["ul", "ol", "menu", "dir"])
@@ -25,17 +26,18 @@ _ROLE_TAGS = frozenset([*_HEADINGS, "li", "pre", "td", "th", "blockquote"])
 _LIST_MARKER = re.compile(r"(?:[-*+•·▪‣◦●○■▸►–]|\d{1,3}[.)])\s+(?=\S)")
 
 
-def html_role(block_tags: Sequence[str], serials: Sequence[int]) -> Role:
+def html_role(block_tags: Sequence[str], serials: Sequence[int], columns: Mapping[int, int]) -> Role:
     """The role of a block whose open block-level elements are ``block_tags`` (outermost first).
 
-    ``serials`` are those elements' numbers (:attr:`cleaner.model.Block.containers`).
+    ``serials`` are those elements' numbers (:attr:`cleaner.model.Block.containers`),
+    ``columns`` the column of each table cell by its number (:class:`TableLayout`).
     The innermost heading, list item or ``<pre>`` gives the kind; the innermost table cell
     gives the table position; every ``<blockquote>`` around the block counts.
     """
     if _ROLE_TAGS.isdisjoint(block_tags):  # most blocks: one set operation in C, no loop
         return PARAGRAPH
     kind, level, ordered, unit, quote = "", 0, False, 0, 0
-    table = row = cell = 0
+    table = row = cell = column = 0
     header = False
     for depth in range(len(block_tags) - 1, -1, -1):
         tag = block_tags[depth]
@@ -50,6 +52,7 @@ def html_role(block_tags: Sequence[str], serials: Sequence[int]) -> Role:
             level, ordered = _list_position(block_tags, depth)
         elif not cell and tag in ("td", "th"):
             cell, header = serials[depth], tag == "th"
+            column = columns.get(cell, 0)
         elif cell and not row and tag == "tr":
             row = serials[depth]
         elif cell and not table and tag == "table":
@@ -59,9 +62,9 @@ def html_role(block_tags: Sequence[str], serials: Sequence[int]) -> Role:
     if not (kind or quote or cell):
         return PARAGRAPH
     if not (row and table):  # a cell outside a row or table: libxml2 keeps stray cells
-        table = row = cell = 0
+        table = row = cell = column = 0
         header = False
-    return Role(kind or "paragraph", level, ordered, unit, quote, table, row, cell, header)
+    return Role(kind or "paragraph", level, ordered, unit, quote, table, row, cell, header, column)
 
 
 def _list_position(block_tags: Sequence[str], item_depth: int) -> tuple[int, bool]:
@@ -81,3 +84,66 @@ def line_role(text: str) -> Role:
     if found is None:
         return PARAGRAPH
     return Role("item", 1, ordered=found.group(0)[0].isdigit())
+
+
+# The table elements :class:`TableLayout` follows.
+TABLE_TAGS = frozenset(["table", "tr", "td", "th"])
+# Spans past these are markup errors (colspan="1000"): the HTML standard caps colspan at
+# 1000 and rowspan at 65534; a text table needs far fewer.
+MAX_COLSPAN = 50
+MAX_ROWSPAN = 500
+
+
+class TableLayout:
+    """The column of each table cell as the HTML table model places it (``colspan``, ``rowspan``).
+
+    The segmenter reports table, row and cell starts and table ends in document order;
+    nested tables keep their own state.
+    """
+
+    def __init__(self) -> None:
+        """Start outside any table."""
+        # Per open table: the next free column of the current row, the columns rowspans
+        # from rows above hold in the current row, and the rows each such span has left.
+        self._tables: list[tuple[list[int], set[int], dict[int, int]]] = []
+
+    def start(self, tag: str, element: Any) -> int | None:
+        """Note the start of a ``table``, ``tr``, ``td`` or ``th``; a cell's column (None for the others)."""
+        if tag == "table":
+            self._tables.append(([0], set(), {}))
+            return None
+        if not self._tables:
+            return None
+        next_column, blocked, spans = self._tables[-1]
+        if tag == "tr":
+            next_column[0] = 0
+            blocked.clear()
+            blocked.update(spans)
+            for column in list(spans):
+                spans[column] -= 1
+                if not spans[column]:
+                    del spans[column]
+            return None
+        column = next_column[0]
+        while column in blocked:
+            column += 1
+        width = _span(element.get("colspan"), MAX_COLSPAN)
+        below = _span(element.get("rowspan"), MAX_ROWSPAN) - 1
+        for covered in range(column, column + width):
+            if below > 0:
+                spans[covered] = below
+        next_column[0] = column + width
+        return column
+
+    def end_table(self) -> None:
+        """Note the end of a ``table``."""
+        if self._tables:
+            self._tables.pop()
+
+
+def _span(value: str | None, cap: int) -> int:
+    """A colspan or rowspan attribute as a number from 1 to ``cap`` (1 when missing or not a number)."""
+    try:
+        return min(max(int(str(value).strip()), 1), cap)
+    except ValueError:
+        return 1

@@ -16,7 +16,7 @@ import lxml.html
 
 from cleaner.errors import InputError
 from cleaner.model import Block, Role
-from cleaner.page.roles import html_role, line_role
+from cleaner.page.roles import TABLE_TAGS, TableLayout, html_role, line_role
 
 # Elements whose start or end ends the current block: the HTML block-level elements plus
 # table cells and <br>, which browsers render as a line break.
@@ -236,6 +236,8 @@ class _BlockBuilder:
         # The open block-level elements, outermost first, and their serial numbers.
         self.block_tags: list[str] = []
         self.containers: list[int] = []
+        # The column of each table cell, by its serial number.
+        self.columns: dict[int, int] = {}
 
     def add(self, text: str, in_link: bool, tag: str, path: list[str], tokens: frozenset[str]) -> None:
         if not text:
@@ -244,7 +246,7 @@ class _BlockBuilder:
             if not text.strip():
                 return
             containers = tuple(self.containers[-MAX_TAG_PATH:])
-            role = html_role(self.block_tags, self.containers)
+            role = html_role(self.block_tags, self.containers, self.columns)
             self.owner = (tag, tuple(path[-MAX_TAG_PATH:]), tokens, containers, role)
         self.pieces.append(text)
         if in_link:
@@ -294,6 +296,7 @@ def segment_html(root: Any) -> list[Block]:
     links = 0
     skipping = 0
     serial = 0  # block-level elements started so far: each one's number
+    tables = TableLayout()
     walker = lxml.etree.iterwalk(start, events=("start", "end"))
     # The checks before builder.add and builder.flush skip calls that would do nothing:
     # most elements have no text of their own and most block boundaries close no text.
@@ -314,6 +317,10 @@ def segment_html(root: Any) -> list[Block]:
                 block_tags.append(tag)
                 serial += 1
                 builder.containers.append(serial)
+                if tag in TABLE_TAGS:
+                    column = tables.start(tag, element)
+                    if column is not None:
+                        builder.columns[serial] = column
             path.append(tag)
             # Most elements have no attributes: skip the token work for them.
             tokens = _element_tokens(element) if element.attrib else ()
@@ -343,6 +350,8 @@ def segment_html(root: Any) -> list[Block]:
                 builder.flush()
             block_tags.pop()
             builder.containers.pop()
+            if tag == "table":
+                tables.end_table()
         path.pop()
         token_stack.pop()
         own_tokens.pop()
