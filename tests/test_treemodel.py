@@ -111,6 +111,23 @@ def test_line_context_reads_the_neighbouring_lines() -> None:
     assert line_context(np.zeros(0)).shape == (0, len(LINE_CONTEXT_NAMES))
 
 
+def test_line_runs_find_the_main_run_and_how_far_each_line_is_from_it() -> None:
+    # lines:  0 teaser  1 gap  2 gap  3-6 article (5 doubted, bridged)  7 gap  8 gap  9-10 teasers
+    p = np.array([0.9, 0.1, 0.1, 0.8, 0.9, 0.3, 0.9, 0.1, 0.2, 0.7, 0.8])
+    chars = np.array([40, 10, 10, 300, 400, 20, 350, 10, 10, 50, 60], dtype=float)
+    cols = dict(zip(LINE_CONTEXT_NAMES, line_context(p, chars).T, strict=True))
+    assert cols["in_main_run"].tolist() == [0, 0, 0, 1, 1, 0, 1, 0, 0, 0, 0]
+    likely = 40 + 300 + 400 + 350 + 50 + 60
+    assert np.allclose(
+        cols["run_char_share"], [40 / likely, 0, 0, *[1050 / likely] * 2, 0, 1050 / likely, 0, 0, *[110 / likely] * 2]
+    )
+    assert cols["main_run_distance"].tolist() == [3, 2, 1, 0, 0, 0, 0, 1, 2, 3, 4]
+    assert np.allclose(cols["main_run_distance_share"], cols["main_run_distance"] / 11)
+    # no likely line: no run, every line far from it
+    cols = dict(zip(LINE_CONTEXT_NAMES, line_context(np.full(3, 0.1)).T, strict=True))
+    assert cols["in_main_run"].tolist() == [0, 0, 0] and cols["main_run_distance"].tolist() == [50, 50, 50]
+
+
 def test_a_text_model_round_trips_and_scores_lines_without_groups(tmp_path) -> None:
     booster, x = _fitted()
     trees = TreeEnsemble.from_lightgbm(booster.dump_model())

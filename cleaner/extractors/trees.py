@@ -278,21 +278,38 @@ def stage2_matrix(p: np.ndarray, features: np.ndarray, groups: np.ndarray) -> np
 # Stage two of the text-line model: each line's stage-one score, those of the lines up to
 # three away (a heading or byline sits one or two lines from its article; -1: no line
 # there), their means over windows of 2, 5 and 10 lines either side (a paragraph, a
-# section, a teaser list), the page's mean and the line's position.
+# section, a teaser list), the page's mean and the line's position; then the line's run:
+# runs are the stretches of likely content lines (stage one >= 0.5) with gaps of at most
+# RUN_GAP unlikely lines, and the page's main run is the one with the most characters (the
+# article, where a teaser list or a comment thread is a short run apart from it).
 LINE_OFFSETS = (-3, -2, -1, 1, 2, 3)
 LINE_WINDOWS = (2, 5, 10)
+# One unlikely line inside a run (a caption, a subheading stage one doubts) does not end it;
+# two do: a teaser list or a comment thread is set apart from the article by more than one.
+RUN_GAP = 1
+# Distances to the main run are counted up to this many lines: further is simply far.
+MAX_RUN_DISTANCE = 50
 LINE_CONTEXT_NAMES: tuple[str, ...] = (
     "s1",
     *(f"s1_at{o:+d}" for o in LINE_OFFSETS),
     *(f"s1_mean{h}" for h in LINE_WINDOWS),
     "s1_page_mean",
     "line_position",
+    "run_char_share",
+    "in_main_run",
+    "main_run_distance_share",
+    "main_run_distance",
 )
 
 
-def line_context(p: np.ndarray) -> np.ndarray:
-    """The :data:`LINE_CONTEXT_NAMES` columns of a text page from its lines' stage-one scores."""
+def line_context(p: np.ndarray, chars: np.ndarray | None = None) -> np.ndarray:
+    """The :data:`LINE_CONTEXT_NAMES` columns of a text page from its lines' stage-one scores.
+
+    ``chars`` are the lines' lengths (weights of the runs; every line counts 1 when None).
+    """
     n = len(p)
+    if not n:
+        return np.zeros((0, len(LINE_CONTEXT_NAMES)))
     cols = [p]
     for off in LINE_OFFSETS:
         shifted = np.full(n, -1.0)
@@ -306,8 +323,38 @@ def line_context(p: np.ndarray) -> np.ndarray:
     for half in LINE_WINDOWS:
         lo, hi = np.clip(index - half, 0, n), np.clip(index + half + 1, 0, n)
         cols.append((cumulative[hi] - cumulative[lo]) / np.maximum(hi - lo, 1))
-    cols += [np.full(n, p.mean() if n else 0.0), index / max(n - 1, 1)]
-    return np.column_stack(cols) if n else np.zeros((0, len(LINE_CONTEXT_NAMES)))
+    cols += [np.full(n, p.mean()), index / max(n - 1, 1)]
+    return np.column_stack(cols + line_runs(p, np.ones(n) if chars is None else chars))
+
+
+def line_chars(features: np.ndarray, names: Sequence[str]) -> np.ndarray | None:
+    """The lines' lengths from a text feature matrix whose columns are ``names`` (None without ``log_chars``)."""
+    if "log_chars" not in names:
+        return None
+    return np.expm1(features[:, list(names).index("log_chars")])
+
+
+def line_runs(p: np.ndarray, chars: np.ndarray) -> list[np.ndarray]:
+    """The run columns of :data:`LINE_CONTEXT_NAMES` for lines of stage-one scores ``p``.
+
+    The share of the likely characters in the line's run, whether the line is in the main
+    run, and its distance to the main run (as a share of the page, and in lines).
+    """
+    n = len(p)
+    likely = np.flatnonzero(p >= 0.5)
+    if not len(likely):
+        return [np.zeros(n), np.zeros(n), np.ones(n), np.full(n, float(MAX_RUN_DISTANCE))]
+    run_of = np.cumsum(np.concatenate([[True], np.diff(likely) > RUN_GAP + 1])) - 1
+    sizes = np.bincount(run_of, weights=np.maximum(chars[likely], 1.0))
+    main = int(sizes.argmax())
+    share = np.zeros(n)
+    share[likely] = sizes[run_of] / sizes.sum()
+    in_main = np.zeros(n)
+    in_main[likely[run_of == main]] = 1.0
+    first, last = likely[run_of == main][[0, -1]]
+    index = np.arange(n)
+    distance = np.clip(np.maximum(first - index, index - last), 0, None).astype(np.float64)
+    return [share, in_main, distance / n, np.minimum(distance, MAX_RUN_DISTANCE)]
 
 
 # ----------------------------------------------------------------------------- the model
@@ -345,7 +392,7 @@ class LearnedModel:
     def stage2_columns(self, p1: np.ndarray, features: np.ndarray, groups: np.ndarray | None) -> np.ndarray:
         """Stage two's input for a page, from its stage-one scores and features."""
         if self.input_type == "text":
-            return np.hstack([features, line_context(p1)])
+            return np.hstack([features, line_context(p1, line_chars(features, self.features))])
         if groups is None:
             raise ValueError("an HTML model needs the blocks' container groups")
         return stage2_matrix(p1, features, groups)

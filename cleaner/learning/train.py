@@ -46,6 +46,7 @@ from cleaner.extractors.trees import (
     LearnedModel,
     TreeEnsemble,
     container_groups,
+    line_chars,
     line_context,
     stage2_matrix,
 )
@@ -306,7 +307,7 @@ def _stage2_rows(
     rows = []
     for e in examples:
         if input_type == "text":
-            s2 = np.hstack([e.features, line_context(stage1(e))])
+            s2 = np.hstack([e.features, line_context(stage1(e), line_chars(e.features, TEXT_MODEL_COLUMNS))])
         else:
             s2 = stage2_matrix(stage1(e), e.features, e.groups)
         rows.append(replace(e, features=s2))
