@@ -60,7 +60,7 @@ class Crash(BaseException):
     """Stands for the process dying: nothing in the runner catches it."""
 
 
-def crash_at(inputs: list[Path], out: Path, source: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def crash_at(inputs: list[Path], out: Path | str, source: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run a batch that dies (checkpointed after every record) when it reaches ``source``."""
     real = pipeline.clean_document
 
@@ -362,6 +362,34 @@ def test_a_worker_killed_in_pass_one_is_named_not_lost(tmp_path: Path, monkeypat
 
 
 # --------------------------------------------------------------------------- 7. resume after the input changed
+
+
+def test_a_resumed_folder_output_refuses_inputs_that_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = pages_folder(tmp_path / "in", 4)
+    out = tmp_path / "out"
+    crash_at([folder], str(out) + "/", "p2.html", monkeypatch)
+    assert (out / ".cleaner-run.ckpt").exists()  # the unfinished run's fingerprint, hidden in the folder
+    (folder / "p1.html").unlink()
+    with pytest.raises(UsageError, match="input files changed .* --overwrite"):
+        run_batch([folder], str(out) + "/", jobs=1, config=IN_PROCESS, resume=True, progress=False, report=False)
+    (folder / "p1.html").write_text(page(1), encoding="utf-8")  # put back as it was... but its time changed
+    with pytest.raises(UsageError, match="input files changed"):
+        run_batch([folder], str(out) + "/", jobs=1, config=IN_PROCESS, resume=True, progress=False, report=False)
+    summary = run_batch(
+        [folder], str(out) + "/", jobs=1, config=IN_PROCESS, overwrite=True, progress=False, report=False
+    )
+    assert summary.written == 4 and not (out / ".cleaner-run.ckpt").exists()  # a finished run leaves none
+    assert sorted(p.name for p in out.iterdir()) == ["p0.txt", "p1.txt", "p2.txt", "p3.txt"]
+
+
+def test_an_unchanged_folder_output_resumes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = pages_folder(tmp_path / "in", 4)
+    out = tmp_path / "out"
+    crash_at([folder], str(out) + "/", "p2.html", monkeypatch)
+    assert (out / ".cleaner-run.ckpt").exists()
+    summary = run_batch([folder], str(out) + "/", jobs=1, config=IN_PROCESS, resume=True, progress=False, report=False)
+    assert summary.already_done + summary.written == 4
+    assert sorted(p.name for p in out.iterdir()) == [f"p{i}.txt" for i in range(4)]  # the checkpoint is gone
 
 
 @pytest.mark.parametrize("change", ["add", "remove", "modify"])

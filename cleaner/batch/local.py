@@ -22,7 +22,7 @@ from cleaner.batch.interrupt import InterruptGuard
 from cleaner.batch.outcome import Outcome, clean_chunk, clean_results, crashed_outcome, crashed_result
 from cleaner.batch.pool import SupervisedPool
 from cleaner.batch.preflight import guarded_outputs
-from cleaner.batch.resume import Checkpoint, fingerprint, finished_sources, read_checkpoint
+from cleaner.batch.resume import Checkpoint, check_folder_run, fingerprint, finished_sources, read_checkpoint
 from cleaner.batch.resume import save_checkpoint as write_checkpoint
 from cleaner.batch.sink import Sink
 from cleaner.batch.site_stats import prepare
@@ -118,6 +118,8 @@ def _run(
             _finish_report(summary, report, stats_path)
             return summary
         checkpoint = read_checkpoint(target, state)
+    elif resume and target.folder:
+        check_folder_run(target, state)
     if checkpoint.output_bytes is None:  # a fresh start: nothing of an earlier partial run is kept
         target.discard_partial()
     started = time.monotonic()

@@ -17,6 +17,9 @@ Resume rests on three facts:
    the same records in the same order for ``.jsonl.gz``, whose gzip member boundaries
    may differ).
 
+An output folder's run keeps only its fingerprint in a hidden checkpoint in the folder,
+so a resumed folder run refuses inputs or settings that changed (:func:`check_folder_run`).
+
 The sources of the finished documents are held in memory while resuming (about 100
 bytes each: 100 MB for a million documents). A document's ``source`` must be unique in
 the input, which the readers guarantee (path, plus ``#offset`` or ``#line``). Folder
@@ -43,7 +46,15 @@ from cleaner.io import InputFile
 from cleaner.output.writers import ErrorsWriter, FolderWriter, JsonlWriter
 from cleaner.version import __version__
 
-__all__ = ["Checkpoint", "fingerprint", "finished_sources", "inputs_digest", "read_checkpoint", "save_checkpoint"]
+__all__ = [
+    "Checkpoint",
+    "check_folder_run",
+    "fingerprint",
+    "finished_sources",
+    "inputs_digest",
+    "read_checkpoint",
+    "save_checkpoint",
+]
 
 # Settings a resumed run may change: the guards' limits (a run killed because a page
 # needed more time or memory is resumed with a higher limit).
@@ -105,18 +116,36 @@ def read_checkpoint(target: Target, expected: dict[str, Any]) -> Checkpoint:
         return Checkpoint()
     if not isinstance(state, dict) or state.get("version") != _CHECKPOINT_VERSION:
         return Checkpoint()
-    earlier = state.get("fingerprint")
+    _same_run(state.get("fingerprint"), expected, str(target.out_partial))
+    return Checkpoint(int(state["output_bytes"]), int(state["errors_bytes"]))
+
+
+def check_folder_run(target: Target, expected: dict[str, Any]) -> None:
+    """Refuse to resume an output folder whose unfinished run had other inputs or settings.
+
+    The run's checkpoint in the folder holds its fingerprint; a folder without one was
+    finished (or written before checkpoints), and resuming it skips the files it holds.
+    """
+    try:
+        state = json.loads(target.checkpoint.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if isinstance(state, dict) and state.get("version") == _CHECKPOINT_VERSION:
+        _same_run(state.get("fingerprint"), expected, target.output)
+
+
+def _same_run(earlier: Any, expected: dict[str, Any], left: str) -> None:
+    """Raise a UsageError naming the fix when the interrupted run's fingerprint is not ``expected``."""
     if isinstance(earlier, dict) and earlier.get("inputs") != expected.get("inputs"):
         raise UsageError(
-            f"the input files changed since the run that left {target.out_partial} (a file added, removed or "
+            f"the input files changed since the run that left {left} (a file added, removed or "
             "modified): resuming would mix the two; rerun with --overwrite to start again"
         )
     if earlier != json.loads(json.dumps(expected)):
         raise UsageError(
-            f"{target.out_partial} was made with other settings or another cleaner version; rerun with the "
+            f"{left} was made with other settings or another cleaner version; rerun with the "
             "same options, or with --overwrite instead of --resume to start again"
         )
-    return Checkpoint(int(state["output_bytes"]), int(state["errors_bytes"]))
 
 
 def finished_sources(target: Target, checkpoint: Checkpoint) -> None:
@@ -130,17 +159,23 @@ def finished_sources(target: Target, checkpoint: Checkpoint) -> None:
 def save_checkpoint(
     target: Target, writer: JsonlWriter | FolderWriter, errors: ErrorsWriter, state: dict[str, Any]
 ) -> None:
-    """Flush both writers; for a file output, fsync them and record their offsets atomically."""
-    if not target.is_file:
+    """Flush both writers; for a file output, fsync them and record their offsets atomically.
+
+    An output folder's checkpoint holds the run's fingerprint only (a resumed folder run
+    skips the documents whose file exists).
+    """
+    if target.to_stdout:
         writer.flush()
         errors.flush()
         return
-    data = {
-        "version": _CHECKPOINT_VERSION,
-        "output_bytes": writer.flush(sync=True),
-        "errors_bytes": errors.flush(sync=True),
-        "fingerprint": state,
-    }
+    data: dict[str, Any] = {"version": _CHECKPOINT_VERSION, "fingerprint": state}
+    if target.folder:
+        writer.flush()
+        errors.flush()
+        target.checkpoint.parent.mkdir(parents=True, exist_ok=True)
+    else:
+        data["output_bytes"] = writer.flush(sync=True)
+        data["errors_bytes"] = errors.flush(sync=True)
     tmp = target.checkpoint.with_name(target.checkpoint.name + ".tmp")
     with open(tmp, "w", encoding="utf-8") as handle:
         json.dump(data, handle)

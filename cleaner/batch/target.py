@@ -20,6 +20,10 @@ from cleaner.output.writers import ErrorsWriter, FolderWriter, JsonlWriter, defa
 __all__ = ["Target"]
 
 
+# The checkpoint of a folder output's run, inside the folder: hidden, so never an input.
+FOLDER_CHECKPOINT = ".cleaner-run.ckpt"
+
+
 @dataclass(frozen=True, slots=True)
 class Target:
     """The output of a batch and its errors file, checked and named (see the module docstring)."""
@@ -80,7 +84,13 @@ class Target:
 
     @property
     def checkpoint(self) -> Path:
-        """The checkpoint of a file output's partial files (see :mod:`cleaner.batch.resume`)."""
+        """The checkpoint of the run (see :mod:`cleaner.batch.resume`).
+
+        Beside a file output's partial files; a hidden file in an output folder (never read
+        as an input).
+        """
+        if self.folder:
+            return self.out_final / FOLDER_CHECKPOINT
         return self.out_final.with_name(self.out_partial.name + ".ckpt")
 
     @property
@@ -90,7 +100,11 @@ class Target:
 
     def discard_partial(self) -> None:
         """Remove what an earlier, unfinished run left (a fresh start keeps nothing of it)."""
-        stale = (self.out_partial, self.errors_partial, self.checkpoint) if self.is_file else (self.errors_partial,)
+        stale = [self.errors_partial]
+        if self.is_file:
+            stale += [self.out_partial, self.checkpoint]
+        elif self.folder:
+            stale.append(self.checkpoint)
         for path in stale:
             path.unlink(missing_ok=True)
 
@@ -114,7 +128,7 @@ class Target:
             os.replace(errors.path, self.errors_final)
         else:
             self.errors_final.unlink(missing_ok=True)  # an earlier run's errors file would now mislead
-        if self.is_file:
+        if not self.to_stdout:
             self.checkpoint.unlink(missing_ok=True)
 
     def abandon(self, writer: JsonlWriter | FolderWriter, errors: ErrorsWriter) -> None:
