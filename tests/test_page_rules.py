@@ -138,3 +138,15 @@ def test_a_contents_link_goes_and_the_heading_it_points_to_stays() -> None:
     # Short repeats that are not a link before a non-link stay: two short lines in a table, a link after text.
     blocks = blocks_of("<p>Price</p><div><p>Price</p></div><p>Read more</p><div><a href='/x'>Read more</a></div>")
     assert all(d.keep for d in apply_page_rules(blocks, keep_all(blocks)))
+
+
+def test_rows_of_a_layout_table_are_left_to_the_extractor() -> None:
+    # an article cell beside a sidebar cell: one row, but page layout, not a record of data
+    article = " ".join(ARTICLE * 2)  # one paragraph longer than any cell of data (630 characters)
+    blocks = blocks_of(f"<table><tr><td><p>{article}</p></td><td><a href='/'>Home</a></td></tr></table>")
+    decisions = [Decision(0, True, "content.article", "test"), Decision(1, False, "nav.menu", "test")]
+    assert [d.keep for d in apply_page_rules(blocks, decisions)] == [True, False]
+    # the same two cells with a short text are a record: the row goes together
+    blocks = blocks_of("<table><tr><td><p>Opening hours of the library</p></td><td>9 to 17</td></tr></table>")
+    decisions = [Decision(0, True, "content.article", "test"), Decision(1, False, "boilerplate.short", "test")]
+    assert [d.keep for d in apply_page_rules(blocks, decisions)] == [True, True]

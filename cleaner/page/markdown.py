@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from cleaner.model import Block, Decision
 from cleaner.page.roles import list_marker
 
-__all__ = ["escape_inline", "escape_line", "render_markdown"]
+__all__ = ["MAX_CELL_CHARS", "escape_inline", "escape_line", "render_markdown"]
 
 # A table cell longer than this holds page layout (an article, a sidebar), not a datum: a
 # long sentence fits, a paragraph does not. Such a table is written as its paragraphs.
