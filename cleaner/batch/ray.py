@@ -1,6 +1,6 @@
 """The Ray executor: the same stream, outcomes and sink as the local one, with the cleaning on a Ray cluster.
 
-Install the extra (``pip install 'cleaner[ray]'``) on the driver and on every node.
+Install the extra (``pip install 'web-cleaner[ray]'``) on the driver and on every node.
 ``cleaner clean INPUT -o OUT --engine ray`` (:func:`run_ray`) runs on the Ray cluster named
 by ``RAY_ADDRESS`` (every node must see the input paths, e.g. a shared file system), else
 on a local Ray instance with ``--jobs`` CPUs. Users who already hold a ``ray.data.Dataset``
