@@ -184,6 +184,7 @@ def test_the_ray_executors_rows_give_the_local_output_without_ray(tmp_path: Path
 
 # --------------------------------------------------------------------------- the engine, on a local Ray
 
+
 @pytest.fixture(scope="module")
 def local_ray() -> Any:
     """A local Ray instance for the module; the engine tests skip (saying why) when the ray extra is absent.
