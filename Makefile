@@ -14,18 +14,16 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-# $(call extras,NAME,SPEC): the stamp $(VENV)/.installed-NAME installs `pip install -e SPEC`.
-define extras
-$(VENV)/.installed-$(1): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '$(2)'
-	touch $$@
-endef
-$(eval $(call extras,run,.))
+# What each stamp $(VENV)/.installed-NAME installs (pip install -e SPEC).
+EXTRAS_run := .
 # The tests take LightGBM too (`train`): they check the shipped numpy trees against LightGBM's.
-$(eval $(call extras,test,.[test,train]))
-$(eval $(call extras,dev,.[dev]))
-$(eval $(call extras,eval,.[eval,train]))
-$(eval $(call extras,ray,.[test,ray]))
+EXTRAS_test := .[test,train]
+EXTRAS_dev := .[dev]
+EXTRAS_eval := .[eval,train]
+EXTRAS_ray := .[test,ray]
+$(VENV)/.installed-%: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '$(EXTRAS_$*)'
+	touch $@
 
 install: $(VENV)/.installed-run
 
