@@ -321,7 +321,7 @@ def _run_ray(
 ) -> Summary:
     """The run of :func:`run_ray` once its outputs are checked and locked."""
     wanted = config.corpus_pass is not False and corpus_pass_wanted(paths, files, config)
-    summary = Summary(output=target.output, errors_path=str(target.errors_final), files=len(files))
+    summary = Summary(output=target.output, errors_path=target.errors_shown, files=len(files))
     started = time.monotonic()
     with ray_session(jobs) as ray, _quiet(progress):
         results = clean_files(files, config, wanted=wanted, log=stderr_log(report))

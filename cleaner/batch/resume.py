@@ -40,7 +40,7 @@ from cleaner.batch.target import Target
 from cleaner.config import Config
 from cleaner.errors import UsageError
 from cleaner.io import InputFile
-from cleaner.output.writers import ErrorsWriter, FolderWriter, JsonlWriter
+from cleaner.output.writers import ErrorsWriter, FolderWriter, JsonlWriter, StderrErrors
 from cleaner.version import __version__
 
 __all__ = ["Checkpoint", "fingerprint", "finished_sources", "inputs_digest", "read_checkpoint", "save_checkpoint"]
@@ -128,7 +128,7 @@ def finished_sources(target: Target, checkpoint: Checkpoint) -> None:
 
 
 def save_checkpoint(
-    target: Target, writer: JsonlWriter | FolderWriter, errors: ErrorsWriter, state: dict[str, Any]
+    target: Target, writer: JsonlWriter | FolderWriter, errors: ErrorsWriter | StderrErrors, state: dict[str, Any]
 ) -> None:
     """Flush both writers; for a file output, fsync them and record their offsets atomically."""
     if not target.is_file:
