@@ -12,7 +12,7 @@ from cleaner.batch.accounting import FileCounts
 from cleaner.errors import CleanerError
 from cleaner.model import reason_family
 
-__all__ = ["READS", "SHOWN_ERRORS", "SHOWN_LEFT_OUT", "ReasonCounter", "Summary", "write_stats"]
+__all__ = ["EXPLAINED_SKIPS", "READS", "SHOWN_ERRORS", "SHOWN_LEFT_OUT", "ReasonCounter", "Summary", "write_stats"]
 
 # Documents left out of the site statistics named in the summary on stderr: a line's worth;
 # --stats lists them all.
@@ -20,6 +20,10 @@ SHOWN_LEFT_OUT = 5
 # Failures the summary names with their reasons: enough to see what went wrong without
 # opening the errors file, few enough that a run with thousands keeps a short summary.
 SHOWN_ERRORS = 3
+# Skip reasons the summary explains with an example in every run: a JSONL record without the
+# page's field is most often a field named otherwise (the example names the option). Other
+# skips (WARC requests, images...) are routine; their examples show only when nothing was found.
+EXPLAINED_SKIPS = frozenset({"jsonl.no_content"})
 # What cleaner reads, said when a run found no document in its inputs.
 READS = (
     "cleaner reads HTML pages, text dumps, WARC/WET archives (their HTML responses), JSONL records with an "
@@ -166,7 +170,11 @@ class Summary:
             )
         if self.skipped_by_reason:
             lines.append("  skipped: " + accounting.format_counts(self.skipped_by_reason))
-            lines.extend(f"    {reason}, e.g. {example}" for reason, example in sorted(self.first_skips.items()))
+            lines.extend(
+                f"    {reason}, e.g. {example}"
+                for reason, example in sorted(self.first_skips.items())
+                if reason in EXPLAINED_SKIPS or self.found_nothing
+            )
         if self.removed.by_family:
             lines.append("  removed blocks by family: " + accounting.format_counts(self.removed.by_family))
         if self.errors:
