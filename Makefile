@@ -2,29 +2,44 @@
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
 DEVDATA ?= ../shared/devdata
 
-.PHONY: install run test test-slow lint bench eval fuzz clean
+.PHONY: install install-all run test test-slow lint bench eval fuzz clean
 
-$(STAMP): pyproject.toml
+# Each target installs only the extras it needs, once: one stamp file per set of extras, redone
+# when pyproject.toml changes. `make run` takes the package and its runtime dependencies alone
+# (about 190 MB); the extras (ray, lightgbm, resiliparse, ruff, mypy...) come with the targets
+# that use them. The stamps add up: after `make test` and `make lint` the venv has both sets.
+$(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,dev,eval,train,ray]'
-	touch $(STAMP)
 
-install: $(STAMP)
+# What each stamp $(VENV)/.installed-NAME installs (pip install -e SPEC).
+EXTRAS_run := .
+# The tests take LightGBM too (`train`): they check the shipped numpy trees against LightGBM's.
+EXTRAS_test := .[test,train]
+EXTRAS_dev := .[dev]
+EXTRAS_eval := .[eval,train]
+EXTRAS_ray := .[test,ray]
+$(VENV)/.installed-%: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '$(EXTRAS_$*)'
+	touch $@
 
-run: install
+install: $(VENV)/.installed-run
+
+# Every extra at once, for a developer who works on all of it.
+install-all: $(VENV)/.installed-test $(VENV)/.installed-dev $(VENV)/.installed-eval $(VENV)/.installed-ray
+
+run: $(VENV)/.installed-run
 	$(VENV)/bin/cleaner clean samples/ -o out/clean.jsonl --explain --overwrite
 
-test: install
+test: $(VENV)/.installed-test
 	$(PY) -m pytest -q
 
 # The tests `make test` (CI) leaves out for time, marked `slow`: the Ray executor on a local
 # Ray instance, a run killed at random points and resumed, SIGTERM and a closed stdout in a
 # subprocess (about 100 s together).
-test-slow: install
+test-slow: $(VENV)/.installed-test $(VENV)/.installed-ray
 	$(PY) -m pytest -q -m slow
 
 # A long randomised fuzz session (outside CI, which runs a few fixed-seed examples of the
@@ -38,7 +53,7 @@ test-slow: install
 FUZZ_EXAMPLES ?= 3000
 FUZZ_ROUND ?= 500
 FUZZ_MEMORY_KB ?= 8000000
-fuzz: install
+fuzz: $(VENV)/.installed-test
 	ulimit -v $(FUZZ_MEMORY_KB) && \
 	rounds=$$(( ($(FUZZ_EXAMPLES) + $(FUZZ_ROUND) - 1) / $(FUZZ_ROUND) )) && \
 	for round in $$(seq $$rounds); do \
@@ -47,12 +62,12 @@ fuzz: install
 			--hypothesis-show-statistics -k "not regression" || exit 1; \
 	done
 
-lint: install
+lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check cleaner tests bench
 	$(VENV)/bin/ruff format --check cleaner tests bench
 	$(VENV)/bin/mypy cleaner
 
-bench: install
+bench: $(VENV)/.installed-eval
 	$(PY) -m bench.speed --data $(DEVDATA) --extractors default,ensemble
 
 # The headline first: leave-one-dataset-out (each devdata dataset scored by a model trained on
@@ -60,7 +75,7 @@ bench: install
 # path, the corpus pass, the metadata (title, author, date) beside trafilatura's and the
 # Markdown structure beside trafilatura's. About 60 minutes on 2 cores (the metadata's
 # trafilatura side is cached in out/ after its first run).
-eval: install
+eval: $(VENV)/.installed-eval
 	$(PY) -m bench.lodo --data $(DEVDATA)
 	$(PY) -m bench.text_model_cv --data $(DEVDATA)
 	$(PY) -m bench.quality --data $(DEVDATA) --split test --train-split --extractors learned,ensemble,rules \

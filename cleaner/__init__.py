@@ -30,13 +30,12 @@ Beside them: ``model.py`` (Document, Block, Decision, Result and the reason code
 modules beside them); no module takes another's private names (``_name``).
 """
 
-from __future__ import annotations
+from collections.abc import Iterator as _Iterator
+from collections.abc import Sequence as _Sequence
+from pathlib import Path as _Path
 
-from collections.abc import Iterator, Sequence
-from pathlib import Path
-
-from cleaner import pipeline
-from cleaner.batch import local
+from cleaner import pipeline as _pipeline
+from cleaner.batch import local as _local
 from cleaner.config import Config
 from cleaner.errors import CleanerError, InputError, UsageError
 from cleaner.model import Block, Decision, Document, ErrorInfo, Result
@@ -63,16 +62,21 @@ def clean(
     content: str | bytes, url: str | None = None, *, config: Config | None = None, input_type: str | None = None
 ) -> Result:
     """Clean one HTML page or text dump; ``input_type`` ('html' or 'text') is sniffed if omitted."""
-    return pipeline.clean(content, url, config=config, input_type=input_type)  # type: ignore[arg-type]
+    return _pipeline.clean(content, url, config=config, input_type=input_type)  # type: ignore[arg-type]
 
 
 def clean_document(document: Document, config: Config | None = None) -> Result:
     """Clean a Document built by a reader (or by hand); never raises for bad content."""
-    return pipeline.clean_document(document, config or Config())
+    return _pipeline.clean_document(document, config or Config())
 
 
 def clean_corpus(
-    paths: Sequence[str | Path], config: Config | None = None, jobs: int | None = None
-) -> Iterator[Result]:
+    paths: _Sequence[str | _Path], config: Config | None = None, jobs: int | None = None
+) -> _Iterator[Result]:
     """Clean every document under ``paths`` (files, folders, archives), yielding Results in input order."""
-    return local.clean_corpus(paths, config=config, jobs=jobs)
+    return _local.clean_corpus(paths, config=config, jobs=jobs)
+
+
+def __dir__() -> list[str]:
+    """The public API only: the sub-packages and the helpers imported here stay out of ``dir(cleaner)``."""
+    return sorted(__all__)

@@ -88,7 +88,7 @@ def cli() -> None:
     type=click.Choice(["local", "ray"]),
     default="local",
     show_default=True,
-    help="local: worker processes here; ray: the Ray cluster in RAY_ADDRESS, else a local Ray (cleaner[ray]).",
+    help="local: worker processes here; ray: the Ray cluster in RAY_ADDRESS, else a local Ray (web-cleaner[ray]).",
 )
 @click.option("--resume", is_flag=True, help="Finish an interrupted run without redoing or duplicating documents.")
 @click.option(
@@ -297,7 +297,7 @@ def train(
     `train` extra.
     """
     if importlib.util.find_spec("lightgbm") is None:
-        _fail(UsageError("training needs LightGBM: pip install 'cleaner[train]'"))
+        _fail(UsageError("training needs LightGBM: pip install 'web-cleaner[train]'"))
         return
     names = [x.strip() for x in datasets.split(",")] if datasets else None
     processes = worker_count(jobs)

@@ -147,11 +147,18 @@ def clean_document(document: Document, config: Config) -> Result:
 
 
 def _base_metadata(document: Document, config: Config) -> dict[str, Any]:
+    """The fields every Result carries, as its record does: where it came from and what cleaned it."""
     try:
         extractor = resolve_name(config.extractor, document.input_type)
     except Exception:  # noqa: BLE001 - an unknown name is reported by the error itself
         extractor = config.extractor
-    return {"input_type": document.input_type, "extractor": extractor}
+    return {
+        "source": document.source,
+        "url": document.url,
+        "host": host_of(document.url),
+        "input_type": document.input_type,
+        "extractor": extractor,
+    }
 
 
 def sniff_input_type(content: str | bytes) -> InputType:

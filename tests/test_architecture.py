@@ -15,6 +15,8 @@ The checks read the source with :mod:`ast`, so a broken rule names the file and 
 from __future__ import annotations
 
 import ast
+import re
+import tomllib
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -294,3 +296,15 @@ def test_the_checks_catch_what_they_claim() -> None:
         }
     )
     assert cycles_of(graph) == [["cleaner.io.a", "cleaner.io.b", "cleaner.io.a"]]
+
+
+def test_install_hints_name_the_distribution_not_the_import_name() -> None:
+    """`cleaner` on the package index is another project: every `pip install` hint names ours."""
+    name = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]["name"]
+    assert name != "cleaner"
+    hints = [
+        (path.name, hint)
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for hint in re.findall(r"pip install '?([\w.-]+)", path.read_text(encoding="utf-8"))
+    ]
+    assert hints and all(hint == name for _file, hint in hints), hints

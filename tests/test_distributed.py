@@ -3,7 +3,7 @@
 The row helpers (cleaner.io.document_from_row, cleaner.batch.outcome.clean_item) and the
 Ray executor's row protocol (read rows -> result rows -> the shared sink) are tested
 without Ray, against the local output. The engine tests start one local Ray instance with
-2 CPUs for the module (they are skipped when Ray is not installed: `cleaner[ray]`) and are
+2 CPUs for the module (they are skipped when Ray is not installed: `web-cleaner[ray]`) and are
 marked slow: `make test-slow` runs them.
 """
 
@@ -184,11 +184,14 @@ def test_the_ray_executors_rows_give_the_local_output_without_ray(tmp_path: Path
 
 # --------------------------------------------------------------------------- the engine, on a local Ray
 
-ray = pytest.importorskip("ray", reason="the ray extra is not installed")
-
 
 @pytest.fixture(scope="module")
 def local_ray() -> Any:
+    """A local Ray instance for the module; the engine tests skip (saying why) when the ray extra is absent.
+
+    Skipped here rather than at module level, so the row tests above run without Ray.
+    """
+    ray = pytest.importorskip("ray", reason="the ray extra is not installed: `make test-slow` installs it")
     ray.init(num_cpus=2, include_dashboard=False, logging_level="ERROR")
     yield ray
     ray.shutdown()
@@ -263,7 +266,7 @@ def test_clean_dataset_gives_the_records_of_the_same_jsonl_file(tmp_path: Path, 
     source = SAMPLES / "pages.jsonl"
     lines = source.read_text(encoding="utf-8").splitlines()
     rows = [{**json.loads(line), "source": f"pages.jsonl#{n}"} for n, line in enumerate(lines, 1)]
-    ds = ray.data.from_items(rows, override_num_blocks=2)
+    ds = local_ray.data.from_items(rows, override_num_blocks=2)
     results = ray_datasets.clean_dataset(ds, Config()).take_all()
     run_batch([source], tmp_path / "local.jsonl", config=Config(), jobs=1, report=False)
     expected = (tmp_path / "local.jsonl").read_text(encoding="utf-8").splitlines()

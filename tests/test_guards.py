@@ -291,3 +291,46 @@ def test_timeout_is_an_exception_the_pipeline_turns_into_an_error() -> None:
     doc = Document(id="x", source="x", input_type="text", content="a")
     result = error_result(doc, "parse", Timeout("took too long"))
     assert result.error == ErrorInfo("parse", "Timeout", "took too long")
+
+
+# --- one document: cleaned in this process, under the same timer -------------------------
+
+
+def test_a_stream_of_one_document_is_cleaned_here_under_the_timer(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork(self: Any) -> Any:
+        raise AssertionError("a worker was started for one document")
+
+    monkeypatch.setattr(SupervisedPool, "_spawn", no_fork)
+    mine = signal.signal(signal.SIGALRM, signal.SIG_IGN)  # the caller's own handler, to be put back
+    try:
+        out, _pool = run_pool(docs("ok"), Config(timeout=LIMIT), jobs=2)
+        assert out == [("ok", "d0:ok", os.getpid())]  # cleaned in this process
+        started = time.monotonic()
+        out, _pool = run_pool(docs("sleep"), Config(timeout=LIMIT), jobs=2)
+        assert time.monotonic() - started < 10  # stopped by the timer, not after the 60 s asked for
+        assert out[0][:3] == ("error", "d0:sleep", "Timeout")
+        assert signal.getsignal(signal.SIGALRM) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGALRM, mine)
+
+
+def test_more_than_one_document_still_goes_to_the_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    spawned: list[int] = []
+    spawn = SupervisedPool._spawn
+
+    def counting(self: Any) -> Any:
+        spawned.append(1)
+        return spawn(self)
+
+    monkeypatch.setattr(SupervisedPool, "_spawn", counting)
+    out, _pool = run_pool(docs("ok", "ok"), Config(timeout=LIMIT), jobs=2)
+    assert [r[:2] for r in out] == [("ok", "d0:ok"), ("ok", "d1:ok")] and len(spawned) == 2
+    assert os.getpid() not in {r[2] for r in out}
+
+
+def test_one_page_run_writes_its_record_without_a_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(SupervisedPool, "_spawn", lambda self: pytest.fail("a worker was started for one page"))
+    (tmp_path / "a.html").write_text(ARTICLE.format(title="Tram line"), encoding="utf-8")
+    summary = run_batch([tmp_path / "a.html"], tmp_path / "out.jsonl", progress=False, report=False)
+    assert summary.written == 1 and summary.exit_code == 0
+    assert "tram line" in (tmp_path / "out.jsonl").read_text(encoding="utf-8")

@@ -107,3 +107,26 @@ def test_same_input_same_output_and_rebuild_from_decisions(parts):
     first, second = cleaner.clean(html), cleaner.clean(html)
     assert first.text == second.text and first.decisions == second.decisions
     assert first.text == replay_result(first, Config())
+
+
+def test_result_metadata_carries_source_url_and_host_as_the_record_does(tmp_path: Path):
+    page = "<html><body><article><p>" + "A sentence of the article that is kept. " * 5 + "</p></article></body></html>"
+    result = cleaner.clean(page, url="https://News.Example.com/a?b=1")
+    assert result.metadata["url"] == "https://News.Example.com/a?b=1"
+    assert result.metadata["host"] == "news.example.com"
+    assert result.metadata["source"] == "<string>"
+    failed = cleaner.clean_document(
+        Document(id="x", source="bin.html", input_type="html", content=b"\x00" * 4000, url="https://a.org/x"), Config()
+    )
+    assert failed.status == "error" and failed.metadata["host"] == "a.org" and failed.metadata["source"] == "bin.html"
+    (tmp_path / "p.html").write_text(page, encoding="utf-8")
+    (found,) = cleaner.clean_corpus([tmp_path], jobs=1)
+    assert found.metadata["source"] == "p.html" and found.metadata["url"] is None and found.metadata["host"] is None
+
+
+def test_dir_of_the_package_shows_only_the_public_api():
+    names = set(dir(cleaner))
+    assert names == set(cleaner.__all__)
+    assert {"clean", "clean_corpus", "Config", "Result"} <= names
+    assert not names & {"Path", "Iterator", "Sequence", "annotations", "pipeline", "local"}
+    assert all(hasattr(cleaner, name) for name in cleaner.__all__)

@@ -204,7 +204,11 @@ def test_jsonl_records_fields_and_broken_line(tmp_path: Path) -> None:
     assert isinstance(broken, ReadFailure) and broken.source == "p.jsonl#2"
     assert text.input_type == "text" and text.content == "plain text" and text.source == "p.jsonl#4"
     assert text.id == hashlib.sha1(b"p.jsonl#4").hexdigest()[:16] and text.metadata == {"source": "crawl"}
-    assert skipped == Skipped("p.jsonl#5", "jsonl.no_content", "no 'html' or 'text' field")
+    assert skipped == Skipped(
+        "p.jsonl#5",
+        "jsonl.no_content",
+        "no 'html' or 'text' field (it has 'title'); name the field that holds the page with --html-field or --text-field",
+    )
     assert isinstance(not_object, ReadFailure) and not_object.source == "p.jsonl#6"
     assert isinstance(bad_field, ReadFailure) and "'html'" in bad_field.message
 

@@ -258,12 +258,23 @@ def test_a_document_that_kills_its_worker_becomes_an_error(
 
 def test_stdout_output(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfdbinary: Any) -> None:
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "cleaner-errors.jsonl").write_text("an earlier run's\n", encoding="utf-8")
     summary = run_batch([corpus], "-", jobs=1, progress=False)
-    out = capfdbinary.readouterr().out
-    sources = [json.loads(line)["metadata"]["source"] for line in out.splitlines()]
+    captured = capfdbinary.readouterr()
+    sources = [json.loads(line)["metadata"]["source"] for line in captured.out.splitlines()]
     assert sources == stream_sources([corpus])
-    assert summary.output == "-"
-    assert [e["source"] for e in read_lines(tmp_path / "cleaner-errors.jsonl")] == ["empty.html", "pages.jsonl#2"]
+    assert summary.output == "-" and summary.errors_path == "stderr"
+    # with no --errors, the failures are lines on stderr: no file in the current folder (an old one is left alone)
+    prefix = b"cleaner: error: "
+    errors = [json.loads(line[len(prefix) :]) for line in captured.err.splitlines() if line.startswith(prefix)]
+    assert [e["source"] for e in errors] == ["empty.html", "pages.jsonl#2"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cleaner-errors.jsonl", "corpus"]
+    assert (tmp_path / "cleaner-errors.jsonl").read_text(encoding="utf-8") == "an earlier run's\n"
+    # ... and a second run is not refused for the file an earlier version left
+    assert run_batch([corpus], "-", jobs=1, progress=False).failed + summary.read_failures == 2
+    # --errors still writes the file
+    run_batch([corpus], "-", jobs=1, progress=False, errors_path=tmp_path / "e.jsonl")
+    assert [e["source"] for e in read_lines(tmp_path / "e.jsonl")] == ["empty.html", "pages.jsonl#2"]
     with pytest.raises(UsageError, match="cannot be resumed"):
         run_batch([corpus], "-", resume=True)
 
@@ -608,7 +619,48 @@ def test_summary_format() -> None:
     summary.failed = 1
     summary.failed_by_stage["parse"] = 1
     summary.bytes, summary.seconds = 2_000_000, 2.0
+    summary.note_error("a.html", "parse", "ValueError", "bad markup")
     text = summary.format()
-    assert "3 files, 10 documents read: 9 written (1 empty), 1 failed" in text
-    assert "1.00 MB/s" in text and "parse 1" in text and "out.errors.jsonl" in text
+    assert "3 files: 9 written (1 empty), 1 failed, 0 skipped" in text
+    assert (
+        "1.00 MB/s" in text
+        and "1 failed, listed in out.errors.jsonl:\n    a.html (parse/ValueError): bad markup" in text
+    )
     assert summary.exit_code == 1
+
+
+def test_summary_counts_failures_once_and_names_the_first_with_their_reasons(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "empty.html").write_bytes(b"")  # unreadable: no document comes out of it
+    (corpus / "bin.html").write_bytes(b"\x00\x01" * 100)  # a document that fails at decode
+    (corpus / "ok.html").write_text(html_page("A title", PARAGRAPHS), encoding="utf-8")
+    summary = run_batch([corpus], tmp_path / "out.jsonl", jobs=1, progress=False, report=False)
+    text = summary.format()
+    first, accounting_line = text.splitlines()[:2]
+    # one count of failures, in the summary's first line and in the accounting line alike
+    assert "1 written (0 empty), 2 failed (1 unreadable)" in first
+    assert accounting_line.endswith("= 1 written + 0 skipped + 2 failed")
+    assert "bin.html (decode/InputError): binary content" in text
+    assert "empty.html (read/EmptyFile): the file is empty" in text
+
+
+def test_inputs_with_nothing_to_clean_say_what_was_looked_for_and_fail(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    summary = run_batch([tmp_path / "empty"], tmp_path / "out.jsonl", progress=False, report=False)
+    assert summary.exit_code == 1 and summary.found_nothing
+    assert "nothing to clean: no document was found" in summary.format() and "JSONL records" in summary.format()
+    (tmp_path / "rp.jsonl").write_text('{"id": 1, "raw_content": "Some text of a page."}\n', encoding="utf-8")
+    summary = run_batch([tmp_path / "rp.jsonl"], tmp_path / "out2.jsonl", progress=False, report=False)
+    assert summary.exit_code == 1 and summary.skipped == 1
+    text = summary.format()
+    assert "rp.jsonl#1: no 'html' or 'text' field (it has 'id', 'raw_content')" in text
+    assert "--text-field raw_content" in text
+    summary = run_batch(
+        [tmp_path / "rp.jsonl"],
+        tmp_path / "out3.jsonl",
+        progress=False,
+        report=False,
+        config=Config(text_field="raw_content"),
+    )
+    assert summary.exit_code == 0 and summary.written == 1 and not summary.found_nothing

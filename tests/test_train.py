@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-pytest.importorskip("lightgbm", reason="the train extra (LightGBM) is installed by `make install`")
+pytest.importorskip("lightgbm", reason="the train extra (LightGBM) is not installed: `make test` installs it")
 
 from cleaner import Config, clean  # noqa: E402
 from cleaner.cli import cli  # noqa: E402

@@ -17,7 +17,9 @@ from cleaner.extractors.trees import (
 )
 from cleaner.page.matrix import HTML_COLUMNS
 
-lightgbm = pytest.importorskip("lightgbm", reason="the train extra (LightGBM) is installed by `make install`")
+lightgbm = pytest.importorskip(
+    "lightgbm", reason="the train extra (LightGBM) is not installed: `make test` installs it"
+)
 
 
 def _fitted(seed: int = 0, rows: int = 600, width: int = 6) -> tuple[object, np.ndarray]:

@@ -24,6 +24,11 @@ batch goes on:
   parent's already-loaded modules and models, whose size is not the document's doing.
 - **Death** (a segfault, an abort, the kernel's OOM killer, ``kill -9``): the document
   the worker was on becomes a ``WorkerDied`` error with the exit code or signal.
+
+A run of one document (one page on stdin, one file) needs no second process:
+:func:`clean_here` cleans it in the caller's main thread under the same interval timer,
+which saves starting a worker. There the memory guard is the size cap alone
+(``Config.max_bytes``: a page is cut to it when read), and code stuck in C is not stopped.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterator
 from multiprocessing import connection
 from typing import Any
@@ -38,7 +44,17 @@ from typing import Any
 from cleaner.config import Config
 from cleaner.model import Document
 
-__all__ = ["MESSAGES", "Crashed", "Task", "Timeout", "guarded", "set_memory_limit", "time_limit", "worker_main"]
+__all__ = [
+    "MESSAGES",
+    "Crashed",
+    "Task",
+    "Timeout",
+    "clean_here",
+    "guarded",
+    "set_memory_limit",
+    "time_limit",
+    "worker_main",
+]
 
 # crashed(document, error type, message, stage) -> the result of a document the guards stopped
 Crashed = Callable[[Document, str, str, str], Any]
@@ -149,6 +165,24 @@ class _Alarm:
         finally:
             if seconds > 0:
                 signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def clean_here(docs: list[Document], task: Task, crashed: Crashed, config: Config) -> list[Any] | None:
+    """Clean ``docs`` in this process under the time guard, as a worker would; None when that cannot be done here.
+
+    The timer is SIGALRM, which only the main thread receives (and only where
+    ``signal.setitimer`` exists): from another thread this returns None and the caller
+    uses worker processes. The caller's own SIGALRM handler is put back afterwards.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        return None
+    previous = signal.getsignal(signal.SIGALRM)
+    alarm = _Alarm(config.timeout > 0)
+    try:
+        return [_run_one(doc, task, crashed, config, alarm)[0] for doc in docs]
+    finally:
+        if config.timeout > 0:
+            signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
 
 
 def worker_main(

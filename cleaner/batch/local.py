@@ -108,7 +108,7 @@ def _run(
     """The run of :func:`run_batch` once its outputs are checked and locked."""
     left_out: list[tuple[str, str]] = []
     config = prepare(paths, files, config, jobs, stderr_log(report), left_out)
-    summary = Summary(output=target.output, errors_path=str(target.errors_final), files=len(files))
+    summary = Summary(output=target.output, errors_path=target.errors_shown, files=len(files))
     summary.left_out_of_stats = left_out
     state = fingerprint(config, target.fmt, files)
     checkpoint = Checkpoint()

@@ -12,7 +12,10 @@ few milliseconds); the rest of its chunk goes to the next free worker. Results a
 yielded chunk by chunk in input order whatever the number of workers.
 
 ``jobs == 1`` still runs one supervised worker when a guard is on: a guard that only
-worked with several processes would fail exactly when a user runs a small job. With
+worked with several processes would fail exactly when a user runs a small job. A stream
+that holds one document (one page on stdin, one file) is cleaned in the caller's process
+under the time guard (:func:`cleaner.batch.guards.clean_here`): the workers are only
+started once a second document shows up, so one page costs no process start. With
 both guards off (``timeout=0, max_memory=0``) and ``jobs == 1`` documents are cleaned
 in the caller's process, unguarded.
 """
@@ -20,6 +23,7 @@ in the caller's process, unguarded.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import signal
 import time
@@ -31,7 +35,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any, Generic, TypeVar
 
 from cleaner import pipeline
-from cleaner.batch.guards import MESSAGES, guarded, time_limit, worker_main
+from cleaner.batch.guards import MESSAGES, clean_here, guarded, time_limit, worker_main
 from cleaner.config import Config
 from cleaner.model import Document
 
@@ -46,6 +50,9 @@ HARD_KILL_GRACE = 2.0
 # Chunks in flight per worker: one being cleaned and one waiting, so a worker never
 # idles while the main process writes, and memory holds at most 2 x jobs chunks.
 IN_FLIGHT_PER_WORKER = 2
+# Chunks read ahead to see whether the stream holds a single document (then cleaned in this
+# process, see clean_here): the first, and one more to see that the stream ends after it.
+_PEEK_CHUNKS = 2
 # Seconds a stopping worker is given to exit on its own before it is killed: exiting
 # takes milliseconds; a worker that has not exited after 1 s is stuck.
 _JOIN_TIMEOUT = 1.0
@@ -109,9 +116,14 @@ class SupervisedPool(Generic[R]):
         methods = get_all_start_methods()
         # fork starts a worker in milliseconds and shares the imported modules and models.
         self._context = get_context("fork") if "fork" in methods else get_context()
-        if not self._inline:
-            _warm_up(config)
-            for _ in range(jobs):
+        self._started = False
+
+    def _start(self) -> None:
+        """Load the models here, then fork the workers (once, when the stream has more than one document)."""
+        if not self._started:
+            self._started = True
+            _warm_up(self.config)
+            for _ in range(self.jobs):
                 self._workers.append(self._spawn())
 
     # -- workers
@@ -147,8 +159,19 @@ class SupervisedPool(Generic[R]):
             for chunk in chunks:
                 yield chunk, self.task([i for i in chunk if isinstance(i, Document)], self.config)
             return
-        state = _State()
         source = iter(chunks)
+        ahead = list(itertools.islice(source, _PEEK_CHUNKS))
+        if len(ahead) < _PEEK_CHUNKS and sum(isinstance(i, Document) for c in ahead for i in c) <= 1:
+            docs = [i for c in ahead for i in c if isinstance(i, Document)]
+            here = clean_here(docs, self.task, self.crashed, self.config)
+            if here is not None:  # the whole stream, one document at most: cleaned in this process
+                results = iter(here)
+                for chunk in ahead:
+                    yield chunk, [next(results) for i in chunk if isinstance(i, Document)]
+                return
+        self._start()
+        source = itertools.chain(ahead, source)
+        state = _State()
         exhausted = False
         limit = self.jobs * self.in_flight
         while True:

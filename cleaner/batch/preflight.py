@@ -44,7 +44,8 @@ __all__ = ["OutputLock", "check_new_outputs", "check_outputs", "guarded_outputs"
 def written_paths(target: Target, stats_path: str | Path | None) -> list[tuple[str, Path]]:
     """What a run writes, each with the option that names it: ``[("-o", out), ("--errors", ...), ...]``."""
     paths = [] if target.to_stdout else [("-o", Path(target.output.rstrip("/" + os.sep) or "."))]
-    paths.append(("--errors", target.errors_final))
+    if not target.errors_on_stderr:
+        paths.append(("--errors", target.errors_final))
     if stats_path:
         paths.append(("--stats", Path(stats_path)))
     return paths

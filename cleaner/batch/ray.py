@@ -1,6 +1,6 @@
 """The Ray executor: the same stream, outcomes and sink as the local one, with the cleaning on a Ray cluster.
 
-Install the extra (``pip install 'cleaner[ray]'``) on the driver and on every node.
+Install the extra (``pip install 'web-cleaner[ray]'``) on the driver and on every node.
 ``cleaner clean INPUT -o OUT --engine ray`` (:func:`run_ray`) runs on the Ray cluster named
 by ``RAY_ADDRESS`` (every node must see the input paths, e.g. a shared file system), else
 on a local Ray instance with ``--jobs`` CPUs. Users who already hold a ``ray.data.Dataset``
@@ -321,7 +321,7 @@ def _run_ray(
 ) -> Summary:
     """The run of :func:`run_ray` once its outputs are checked and locked."""
     wanted = config.corpus_pass is not False and corpus_pass_wanted(paths, files, config)
-    summary = Summary(output=target.output, errors_path=str(target.errors_final), files=len(files))
+    summary = Summary(output=target.output, errors_path=target.errors_shown, files=len(files))
     started = time.monotonic()
     with ray_session(jobs) as ray, _quiet(progress):
         results = clean_files(files, config, wanted=wanted, log=stderr_log(report))

@@ -71,7 +71,7 @@ def require_ray() -> Any:
         import ray
         import ray.data  # noqa: F401 - the Data library is what we need
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise UsageError("the ray engine needs Ray Data: pip install 'cleaner[ray]'") from exc
+        raise UsageError("the ray engine needs Ray Data: pip install 'web-cleaner[ray]'") from exc
     return ray
 
 

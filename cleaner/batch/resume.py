@@ -43,7 +43,7 @@ from cleaner.batch.target import Target
 from cleaner.config import Config
 from cleaner.errors import UsageError
 from cleaner.io import InputFile
-from cleaner.output.writers import ErrorsWriter, FolderWriter, JsonlWriter
+from cleaner.output.writers import ErrorsWriter, FolderWriter, JsonlWriter, StderrErrors
 from cleaner.version import __version__
 
 __all__ = [
@@ -157,7 +157,7 @@ def finished_sources(target: Target, checkpoint: Checkpoint) -> None:
 
 
 def save_checkpoint(
-    target: Target, writer: JsonlWriter | FolderWriter, errors: ErrorsWriter, state: dict[str, Any]
+    target: Target, writer: JsonlWriter | FolderWriter, errors: ErrorsWriter | StderrErrors, state: dict[str, Any]
 ) -> None:
     """Flush both writers; for a file output, fsync them and record their offsets atomically.
 

@@ -15,7 +15,7 @@ from cleaner.batch.stream import Done, Entry, FileStart, content_size
 from cleaner.batch.summary import Summary
 from cleaner.io import ReadFailure, Skipped
 from cleaner.model import Document, ErrorInfo
-from cleaner.output.writers import ErrorsWriter, FolderWriter, JsonlWriter
+from cleaner.output.writers import ErrorsWriter, FolderWriter, JsonlWriter, StderrErrors
 
 __all__ = ["Sink"]
 
@@ -27,7 +27,9 @@ class Sink:
     caller knows when a checkpoint is due.
     """
 
-    def __init__(self, writer: JsonlWriter | FolderWriter, errors: ErrorsWriter, summary: Summary) -> None:
+    def __init__(
+        self, writer: JsonlWriter | FolderWriter, errors: ErrorsWriter | StderrErrors, summary: Summary
+    ) -> None:
         self.writer, self.errors, self.summary = writer, errors, summary
 
     @property
@@ -79,6 +81,7 @@ class Sink:
                 error = ErrorInfo("write", type(exc).__name__, str(exc))
         if error is not None:
             self.errors.write(source, error.stage, error.type, error.message)
+            self.summary.note_error(source, error.stage, error.type, error.message)
             self.summary.failed += 1
             self.summary.failed_by_stage[error.stage] += 1
             counts.failed[f"{error.stage}/{error.type}"] += 1
@@ -105,6 +108,7 @@ class Sink:
         self._counts.read += 1
         self._counts.skipped[item.reason] += 1
         self.summary.skipped += 1
+        self.summary.note_skip(item.source, item.reason, item.detail)
         self.summary.skipped_by_reason[item.reason] += 1
 
     def unreadable(self, item: ReadFailure) -> int:
@@ -112,6 +116,7 @@ class Sink:
         self._counts.read += 1
         self._counts.failed[f"{item.stage}/{item.type}"] += 1
         self.errors.write(item.source, item.stage, item.type, item.message)
+        self.summary.note_error(item.source, item.stage, item.type, item.message)
         self.summary.read_failures += 1
         self.summary.failed_by_stage[item.stage] += 1
         return 1

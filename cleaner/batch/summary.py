@@ -12,11 +12,24 @@ from cleaner.batch.accounting import FileCounts
 from cleaner.errors import CleanerError
 from cleaner.model import reason_family
 
-__all__ = ["SHOWN_LEFT_OUT", "ReasonCounter", "Summary", "write_stats"]
+__all__ = ["EXPLAINED_SKIPS", "READS", "SHOWN_ERRORS", "SHOWN_LEFT_OUT", "ReasonCounter", "Summary", "write_stats"]
 
 # Documents left out of the site statistics named in the summary on stderr: a line's worth;
 # --stats lists them all.
 SHOWN_LEFT_OUT = 5
+# Failures the summary names with their reasons: enough to see what went wrong without
+# opening the errors file, few enough that a run with thousands keeps a short summary.
+SHOWN_ERRORS = 3
+# Skip reasons the summary explains with an example in every run: a JSONL record without the
+# page's field is most often a field named otherwise (the example names the option). Other
+# skips (WARC requests, images...) are routine; their examples show only when nothing was found.
+EXPLAINED_SKIPS = frozenset({"jsonl.no_content"})
+# What cleaner reads, said when a run found no document in its inputs.
+READS = (
+    "cleaner reads HTML pages, text dumps, WARC/WET archives (their HTML responses), JSONL records with an "
+    "'html' or 'text' field (--html-field, --text-field), each gzipped or not, and stdin (-); hidden files and "
+    "README/LICENSE files in folders are left out"
+)
 
 
 class ReasonCounter:
@@ -60,7 +73,8 @@ class Summary:
     - ``skipped``: items the readers passed over on purpose (unsupported files, WARC
       request records...), by reason in ``skipped_by_reason``; not errors.
     - ``failed_by_stage``: ``failed + read_failures`` by stage (read, decode, parse,
-      extract, write).
+      extract, write); ``first_errors``: the first :data:`SHOWN_ERRORS` of them with
+      their reasons, ``first_skips``: the first skipped record of each reason, with why.
     - ``earlier_errors``: lines already in the errors file from the run being resumed.
     - ``bytes``: content cleaned in this run (characters for text documents).
     - ``left_out_of_stats``: ``(source, error type)`` of the documents pass 1 of the
@@ -92,6 +106,22 @@ class Summary:
     per_file: list[FileCounts] = field(default_factory=list)
     left_out_of_stats: list[tuple[str, str]] = field(default_factory=list)
     unfiled: FileCounts = field(default_factory=lambda: FileCounts("(no file)"))
+    first_errors: list[str] = field(default_factory=list)
+    first_skips: dict[str, str] = field(default_factory=dict)
+
+    def note_error(self, source: str, stage: str, kind: str, message: str) -> None:
+        """Keep a failure's reason for the summary, while fewer than :data:`SHOWN_ERRORS` are kept."""
+        if len(self.first_errors) < SHOWN_ERRORS:
+            self.first_errors.append(f"{source} ({stage}/{kind}): {message}")
+
+    def note_skip(self, source: str, reason: str, detail: str) -> None:
+        """Keep why the first record of each skip reason was passed over."""
+        self.first_skips.setdefault(reason, f"{source}: {detail}" if detail else source)
+
+    @property
+    def found_nothing(self) -> bool:
+        """No document and no unreadable file came out of the inputs: the run had nothing to clean."""
+        return not (self.read or self.read_failures or self.nothing_to_do or self.interrupted)
 
     @property
     def errors(self) -> int:
@@ -100,10 +130,10 @@ class Summary:
 
     @property
     def exit_code(self) -> int:
-        """0 when everything was cleaned, 1 when something failed, 130 when interrupted."""
+        """0 when everything was cleaned, 1 when something failed or nothing was found, 130 when interrupted."""
         if self.interrupted:
             return 130
-        return 1 if self.errors else 0
+        return 1 if self.errors or self.found_nothing else 0
 
     @property
     def mb_per_s(self) -> float:
@@ -115,11 +145,12 @@ class Summary:
         if self.nothing_to_do:
             earlier = f"; its {self.earlier_errors} errors are in {self.errors_path}" if self.earlier_errors else ""
             return f"cleaner: {self.output} is complete; nothing to resume (rerun with --overwrite to redo it){earlier}"
+        failures = self.failed + self.read_failures
         lines = [
-            f"cleaner: {self.files} files, {self.read} documents read: {self.written} written "
-            f"({self.empty} empty), {self.failed} failed"
+            f"cleaner: {self.files} files: {self.written} written ({self.empty} empty), {failures} failed"
+            + (f" ({self.read_failures} unreadable)" if self.read_failures else "")
+            + f", {self.skipped} skipped"
             + (f", {self.already_done} already done by the earlier run" if self.already_done else "")
-            + f"; {self.read_failures} unreadable, {self.skipped} skipped"
             + f"; {self.bytes / 1e6:.2f} MB in {self.seconds:.1f} s ({self.mb_per_s:.2f} MB/s)"
         ]
         if self.per_file:
@@ -139,11 +170,21 @@ class Summary:
             )
         if self.skipped_by_reason:
             lines.append("  skipped: " + accounting.format_counts(self.skipped_by_reason))
+            lines.extend(
+                f"    {reason}, e.g. {example}"
+                for reason, example in sorted(self.first_skips.items())
+                if reason in EXPLAINED_SKIPS or self.found_nothing
+            )
         if self.removed.by_family:
             lines.append("  removed blocks by family: " + accounting.format_counts(self.removed.by_family))
         if self.errors:
-            stages = accounting.format_counts(self.failed_by_stage) or "from the earlier run"
-            lines.append(f"  errors ({stages}) listed in {self.errors_path}")
+            earlier = f" ({self.earlier_errors} from the earlier run)" if self.earlier_errors else ""
+            lines.append(f"  {self.errors} failed{earlier}, listed in {self.errors_path}" + (":" if failures else ""))
+            lines.extend(f"    {line}" for line in self.first_errors)
+            if failures > len(self.first_errors):
+                lines.append(f"    ... and {failures - len(self.first_errors)} more")
+        if self.found_nothing:
+            lines.append(f"  nothing to clean: no document was found in the inputs; {READS}")
         if self.interrupted:
             lines.append(
                 f"  interrupted: finished records are safe in {self.output}.partial; "

@@ -2,7 +2,9 @@
 
 A file output is written to ``OUT.partial`` (failures to ``ERRORS.partial``) and renamed to
 its final name when the run completes, output first, then errors; an errors file exists
-after a run only if there was an error. Both executors use the same :class:`Target`.
+after a run only if there was an error. Records on stdout with no ``--errors`` list their
+failures on stderr instead: a filter in a pipe leaves no file in the current folder. Both
+executors use the same :class:`Target`.
 """
 
 from __future__ import annotations
@@ -15,7 +17,14 @@ from typing import cast
 
 from cleaner.errors import UsageError
 from cleaner.output.records import FOLDER_FORMATS, FolderFormat
-from cleaner.output.writers import ErrorsWriter, FolderWriter, JsonlWriter, default_errors_path, is_folder_output
+from cleaner.output.writers import (
+    ErrorsWriter,
+    FolderWriter,
+    JsonlWriter,
+    StderrErrors,
+    default_errors_path,
+    is_folder_output,
+)
 
 __all__ = ["Target"]
 
@@ -32,6 +41,7 @@ class Target:
     fmt: str
     folder: bool
     errors_final: Path
+    errors_on_stderr: bool = False
 
     @classmethod
     def resolve(cls, output: str | Path, fmt: str | None, errors_path: str | Path | None) -> Target:
@@ -52,7 +62,7 @@ class Target:
                 f"--format {fmt} needs a folder output (-o {out_text.rstrip('/')}/); files and stdout take jsonl"
             )
         errors_final = Path(errors_path) if errors_path else default_errors_path(output)
-        target = cls(out_text, fmt, folder, errors_final)
+        target = cls(out_text, fmt, folder, errors_final, errors_on_stderr=out_text == "-" and not errors_path)
         if target.is_file and errors_final.resolve() == Path(out_text).resolve():
             raise UsageError(f"the errors file and the output are both {errors_final}: give --errors another path")
         return target
@@ -61,6 +71,11 @@ class Target:
     def to_stdout(self) -> bool:
         """The records go to stdout (``-o -``)."""
         return self.output == "-"
+
+    @property
+    def errors_shown(self) -> str:
+        """Where the failures are listed, as the summary names it: the errors file, or stderr."""
+        return "stderr" if self.errors_on_stderr else str(self.errors_final)
 
     @property
     def is_file(self) -> bool:
@@ -100,7 +115,7 @@ class Target:
 
     def discard_partial(self) -> None:
         """Remove what an earlier, unfinished run left (a fresh start keeps nothing of it)."""
-        stale = [self.errors_partial]
+        stale = [] if self.errors_on_stderr else [self.errors_partial]
         if self.is_file:
             stale += [self.out_partial, self.checkpoint]
         elif self.folder:
@@ -114,24 +129,26 @@ class Target:
             return FolderWriter(self.output, cast(FolderFormat, self.fmt))
         return JsonlWriter("-" if self.to_stdout else self.out_partial, gz=self.gz, truncate_at=truncate_at)
 
-    def open_errors(self, truncate_at: int | None = None) -> ErrorsWriter:
-        """The writer of the errors file (created at the first error)."""
+    def open_errors(self, truncate_at: int | None = None) -> ErrorsWriter | StderrErrors:
+        """The writer of the errors file (created at the first error), or of the lines on stderr."""
+        if self.errors_on_stderr:
+            return StderrErrors()
         return ErrorsWriter(self.errors_partial, truncate_at=truncate_at)
 
-    def finish(self, writer: JsonlWriter | FolderWriter, errors: ErrorsWriter) -> None:
+    def finish(self, writer: JsonlWriter | FolderWriter, errors: ErrorsWriter | StderrErrors) -> None:
         """Close the writers and give the files their final names (output first, then errors)."""
         writer.close()
         errors.close()
         if self.is_file:
             os.replace(self.out_partial, self.out_final)
-        if errors.created:
+        if isinstance(errors, ErrorsWriter) and errors.created:
             os.replace(errors.path, self.errors_final)
-        else:
+        elif not self.errors_on_stderr:
             self.errors_final.unlink(missing_ok=True)  # an earlier run's errors file would now mislead
         if not self.to_stdout:
             self.checkpoint.unlink(missing_ok=True)
 
-    def abandon(self, writer: JsonlWriter | FolderWriter, errors: ErrorsWriter) -> None:
+    def abandon(self, writer: JsonlWriter | FolderWriter, errors: ErrorsWriter | StderrErrors) -> None:
         """Close the writers of a run that stopped and cannot be resumed, and remove its partial files.
 
         A writer that cannot flush what it holds (the disk is full: why the run stopped) is
@@ -142,4 +159,5 @@ class Target:
                 closing.close()
         if self.is_file:
             self.out_partial.unlink(missing_ok=True)
-        self.errors_partial.unlink(missing_ok=True)
+        if not self.errors_on_stderr:
+            self.errors_partial.unlink(missing_ok=True)

@@ -22,7 +22,15 @@ from cleaner.io.items import ReadFailure, ReadItem, Skipped, error_type, gzip_fa
 from cleaner.io.naming import hash_id, site_of
 from cleaner.model import Document
 
-__all__ = ["MAX_NESTING", "SOURCE_FIELD", "cut_text", "document_from_fields", "document_from_row", "read_jsonl"]
+__all__ = [
+    "LIKELY_CONTENT_FIELDS",
+    "MAX_NESTING",
+    "SOURCE_FIELD",
+    "cut_text",
+    "document_from_fields",
+    "document_from_row",
+    "read_jsonl",
+]
 
 # A JSONL line may be this many times Config.max_bytes before it is refused unread: JSON
 # escaping grows HTML (quotes, backslashes, \uXXXX) but rarely past 2x; 4x leaves room.
@@ -34,6 +42,12 @@ _SKIP_CHUNK = 1 << 20
 # once a level, and Python stops near 1000 levels less the stack in use (pickling failed
 # from about 500), so a deeper record fails alone, at read, instead of ending the batch.
 MAX_NESTING = 100
+# Fields that other corpora keep the page in (RedPajama and CCNet: raw_content; many
+# scrapers: content or body): named in the hint when a record lacks the configured field.
+LIKELY_CONTENT_FIELDS = ("raw_content", "content", "body", "page", "markdown")
+# Field names a skip message lists (and characters of each): enough to recognise the record.
+_SHOWN_FIELDS = 10
+_NAME_CHARS = 40
 # The field of a dataset row that names it in errors and in ``metadata.source``.
 SOURCE_FIELD = "source"
 
@@ -121,7 +135,7 @@ def document_from_fields(
     html = fields.get(config.html_field)
     field, value = (config.html_field, html) if html is not None else (config.text_field, fields.get(config.text_field))
     if value is None:
-        return Skipped(source, "jsonl.no_content", f"no {config.html_field!r} or {config.text_field!r} field")
+        return Skipped(source, "jsonl.no_content", _no_content(fields, config))
     if not isinstance(value, str) and not (columnar and html is not None and isinstance(value, bytes)):
         kind = (
             f"a {type(value).__name__}, expected str"
@@ -156,6 +170,21 @@ def document_from_fields(
         charset_hint="utf-8" if isinstance(value, str) and html is not None else None,
         metadata=metadata,
     )
+
+
+def _no_content(fields: Mapping[str, Any], config: Config) -> str:
+    """Why a record without the page's field was skipped: the fields it has, and the option that names one."""
+    names = [str(k) for k in fields]
+    shown = ", ".join(repr(n[:_NAME_CHARS]) for n in names[:_SHOWN_FIELDS]) + (
+        ", ..." if len(names) > _SHOWN_FIELDS else ""
+    )
+    found = f"no {config.html_field!r} or {config.text_field!r} field (it has {shown or 'no field'})"
+    likely = [n for n in LIKELY_CONTENT_FIELDS if isinstance(fields.get(n), str)]
+    if likely:
+        return (
+            f"{found}; to clean {likely[0]!r}: --text-field {likely[0]} (or --html-field {likely[0]} if it holds HTML)"
+        )
+    return f"{found}; name the field that holds the page with --html-field or --text-field"
 
 
 def _no_constant(name: str) -> None:

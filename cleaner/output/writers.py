@@ -55,7 +55,8 @@ def default_errors_path(output: str | Path) -> Path:
 
     ``out.jsonl`` and ``out.jsonl.gz`` -> ``out.errors.jsonl``; a folder ``out/`` ->
     ``out.errors.jsonl`` next to the folder; stdout (``-``) -> ``cleaner-errors.jsonl``
-    in the current directory. The file is only created when there is an error.
+    in the current directory (the batch lists them on stderr instead: see
+    :class:`StderrErrors`). The file is only created when there is an error.
     """
     text = str(output)
     if text == "-":
@@ -211,6 +212,34 @@ class ErrorsWriter:
         if self._handle is not None and not self._handle.closed:
             self._handle.flush()
             self._handle.close()
+
+
+class StderrErrors:
+    """List failures as lines on stderr (``cleaner: error: {"source", ...}``) instead of a file.
+
+    For records written to stdout with no ``--errors``: a filter in a pipe should leave no
+    file behind in the current folder. Each line holds the record an errors file would.
+    """
+
+    path = None
+    created = False  # no file is ever created
+
+    def __init__(self, stream: IO[str] | None = None) -> None:
+        self.stream = stream
+        self.count = 0
+
+    def write(self, source: str, stage: str, error: str, message: str) -> None:
+        """Print one failure on stderr (JSON escapes the control characters a terminal would act on)."""
+        line = utf8_safe(dumps(error_record(source, stage, error, message)))
+        print(f"cleaner: error: {line}", file=self.stream or sys.stderr, flush=True)
+        self.count += 1
+
+    def flush(self, *, sync: bool = False) -> int:
+        """Nothing to flush to disk: 0, the size of the (absent) errors file."""
+        return 0
+
+    def close(self) -> None:
+        """Nothing to close."""
 
 
 class FolderWriter:
