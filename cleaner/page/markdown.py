@@ -29,9 +29,10 @@ MIN_TABLE_ROWS = 2
 MIN_TABLE_COLUMNS = 2
 
 # Characters that start inline syntax anywhere: code spans, emphasis, links, raw HTML and
-# autolinks, backslash escapes. "_" only outside words: inside a word it never opens
-# emphasis, and "snake_case" must stay one word.
-_INLINE = re.compile(r"[\\`*\[\]<]|(?<![^\W_])_|_(?![^\W_])|&(?=#?\w+;)")
+# autolinks, backslash escapes; and runs of "_" that touch a word's edge. A run of "_"
+# between two letters or digits never opens or closes emphasis, and "snake_case" (or a
+# cloze "要______主") must stay one word.
+_INLINE = re.compile(r"[\\`*\[\]<]|_+|&(?=#?\w+;)")
 # What starts a block when it opens a line: ATX headings, quotes, list items, thematic
 # breaks, fences, setext underlines, ordered list items.
 _LINE_START = re.compile(r"[#>+\-=~]|\d{1,9}(?=[.)])")
@@ -43,7 +44,17 @@ _CLOSING_HASHES = re.compile(r"(\s)(#+)\s*$")
 
 def escape_inline(text: str) -> str:
     """``text`` with a backslash before every character that would start inline Markdown syntax."""
-    return _INLINE.sub(lambda m: "\\" + m.group(0), text)
+
+    def escape(found: re.Match[str]) -> str:
+        run = found.group(0)
+        if run[0] != "_":
+            return "\\" + run
+        start, end = found.span()
+        if start > 0 and end < len(text) and text[start - 1].isalnum() and text[end].isalnum():
+            return run  # inside a word: never emphasis
+        return "\\_" * len(run)
+
+    return _INLINE.sub(escape, text)
 
 
 def escape_line(text: str) -> str:
