@@ -111,9 +111,9 @@ def test_markdown_has_the_words_of_the_plain_text() -> None:
 
 def test_escaping_keeps_plain_text_plain() -> None:
     assert escape_inline("a *b* [c](d) <e> snake_case _x_ 1 & 2 &amp;") == (
-        "a \\*b\\* \\[c\\](d) \\<e> snake_case \\_x\\_ 1 & 2 \\&amp;"
+        "a \\*b\\* \\[c\\](d) \\<e> snake_case \\_x_ 1 & 2 \\&amp;"  # "_" after a letter only closes: no opener
     )
-    assert escape_inline("要______主的 a__b 1_000") == "要______主的 a__b 1_000"  # runs inside a word stay one word
+    assert escape_inline("要______主的 a__b 1_000 这是______") == "要______主的 a__b 1_000 这是______"  # one word each
     assert escape_line("# not a heading") == "\\# not a heading"
     assert escape_line("1. not a list") == "1\\. not a list"
     assert escape_line("- not an item") == "\\- not an item"

@@ -29,9 +29,10 @@ MIN_TABLE_ROWS = 2
 MIN_TABLE_COLUMNS = 2
 
 # Characters that start inline syntax anywhere: code spans, emphasis, links, raw HTML and
-# autolinks, backslash escapes; and runs of "_" that touch a word's edge. A run of "_"
-# between two letters or digits never opens or closes emphasis, and "snake_case" (or a
-# cloze "要______主") must stay one word.
+# autolinks, backslash escapes; and the runs of "_" that could open emphasis, those not
+# after a letter or digit. A run after one (inside "snake_case", at the end of a cloze's
+# "这是______") can only close emphasis, which nothing opens once every opener is
+# escaped, so such words stay one word.
 _INLINE = re.compile(r"[\\`*\[\]<]|_+|&(?=#?\w+;)")
 # What starts a block when it opens a line: ATX headings, quotes, list items, thematic
 # breaks, fences, setext underlines, ordered list items.
@@ -49,9 +50,9 @@ def escape_inline(text: str) -> str:
         run = found.group(0)
         if run[0] != "_":
             return "\\" + run
-        start, end = found.span()
-        if start > 0 and end < len(text) and text[start - 1].isalnum() and text[end].isalnum():
-            return run  # inside a word: never emphasis
+        start = found.start()
+        if start > 0 and text[start - 1].isalnum():
+            return run  # inside a word or at its end: it cannot open emphasis, and every opener is escaped
         return "\\_" * len(run)
 
     return _INLINE.sub(escape, text)
