@@ -24,6 +24,8 @@ _ROLE_TAGS = frozenset([*_HEADINGS, "li", "pre", "td", "th", "blockquote"])
 # followed by "." or ")" and a space. Bullets are those text dumps write for <li>
 # (resiliparse writes "•"; others "-", "*", "·", "▪", "‣", "◦", "–").
 _LIST_MARKER = re.compile(r"(?:[-*+•·▪‣◦●○■▸►–]|\d{1,3}[.)])\s+(?=\S)")
+# The characters a list marker starts with.
+_MARKER_STARTS = frozenset("-*+•·▪‣◦●○■▸►–0123456789")
 
 
 def html_role(block_tags: Sequence[str], serials: Sequence[int], columns: Mapping[int, int]) -> Role:
@@ -80,6 +82,8 @@ def list_marker(text: str) -> re.Match[str] | None:
 
 def line_role(text: str) -> Role:
     """The role of a text dump's line: a list item when it starts with a list marker, else a paragraph."""
+    if text[:1] not in _MARKER_STARTS:  # most lines: one set lookup, no regex
+        return PARAGRAPH
     found = list_marker(text)
     if found is None:
         return PARAGRAPH
