@@ -97,7 +97,21 @@ def cli() -> None:
 @click.option(
     "--errors", "errors_path", default=None, help="Where failed documents are listed (default: beside the output)."
 )
-@click.option("--language", default=None, help="Force the language (ISO 639-1) instead of identifying it.")
+@click.option("--language", default=None, help="Force the language (ISO 639-1, e.g. en) instead of identifying it.")
+@click.option(
+    "--languages",
+    default=None,
+    help="Write only documents in these languages (ISO 639-1, comma-separated, e.g. en,de); others are skipped.",
+)
+@click.option(
+    "--tables/--no-tables", "tables", default=None, help="Keep or drop the text of data tables (default: keep)."
+)
+@click.option(
+    "--favor",
+    type=click.Choice(["precision", "recall"]),
+    default=None,
+    help="Learned extractor: keep less but cleaner text (precision) or more text with more boilerplate (recall).",
+)
 @click.option(
     "--model", type=click.Path(exists=True, dir_okay=False), default=None, help="Model file from `cleaner train`."
 )

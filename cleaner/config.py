@@ -6,12 +6,26 @@ There are no module-level mutable settings: every stage takes the Config it need
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cleaner.errors import UsageError
+
+# An ISO 639-1 code: two letters (``en``, ``de``), the form metadata.language takes.
+ISO_639_1 = re.compile(r"^[a-z]{2}$")
+# The settings ``favor`` accepts: see cleaner.extractors.learned.FAVOR_THRESHOLDS.
+FAVORS = ("precision", "recall")
+
+
+def language_code(value: str, option: str = "--language") -> str:
+    """``value`` as a lower-case ISO 639-1 code; anything else (``english``, ``en-US``) is a usage error."""
+    code = value.strip().lower()
+    if not ISO_639_1.match(code):
+        raise UsageError(f"{option} {value!r}: give an ISO 639-1 language code, two letters, e.g. en or de")
+    return code
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +51,15 @@ class Config:
     max_bytes: int = 20_000_000
     # Force a language (ISO 639-1) instead of identifying it from the text.
     language: str | None = None
+    # Write only documents in these languages (ISO 639-1, matched against
+    # metadata.language); the others are counted as skipped (``language.other``, the
+    # detail naming their language) and ``clean()`` returns them with status ``skipped``.
+    languages: tuple[str, ...] | None = None
+    # False: blocks inside data tables are dropped (reason ``structure.table``).
+    tables: bool = True
+    # "precision" or "recall": move the learned model's keep threshold up or down (see
+    # cleaner.extractors.learned.FAVOR_THRESHOLDS); None keeps the model's own.
+    favor: str | None = None
     # A model file made by ``cleaner train`` for the learned extractor (default: the
     # model shipped in the package).
     model: str | None = None
@@ -68,6 +91,19 @@ class Config:
     # MB of HTML) grew a worker by about 620 MB; 4 GB stops a runaway page long before it
     # takes the machine's memory from the other workers.
     max_memory: int = 4096
+
+    def __post_init__(self) -> None:
+        """Check the language codes and ``favor``; a list of languages becomes a tuple."""
+        if self.language is not None:
+            object.__setattr__(self, "language", language_code(self.language))
+        if self.languages is not None:
+            items = self.languages.split(",") if isinstance(self.languages, str) else self.languages
+            codes = tuple(language_code(x, "--languages") for x in items if x.strip())
+            if not codes:
+                raise UsageError("--languages: give at least one ISO 639-1 code, e.g. en,de")
+            object.__setattr__(self, "languages", codes)
+        if self.favor is not None and self.favor not in FAVORS:
+            raise UsageError(f"favor {self.favor!r}: give one of {', '.join(FAVORS)}")
 
     def replace(self, **changes: Any) -> Config:
         """Return a copy with ``changes`` applied; unknown names are a usage error."""
