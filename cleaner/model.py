@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 InputType = Literal["html", "text"]
-Status = Literal["ok", "empty", "error"]
+Status = Literal["ok", "empty", "error", "skipped"]
 Stage = Literal["read", "decode", "parse", "extract", "write"]
 
 
@@ -155,8 +155,11 @@ class Result:
 
     ``text`` is always the kept blocks' text joined by newlines, so it can be rebuilt
     from ``decisions`` (see :func:`rebuild_text`). ``status`` is ``ok``, ``empty`` (no
-    block kept) or ``error`` with ``error`` saying why. A failure is a Result, never an
-    exception that ends a batch.
+    block kept), ``error`` with ``error`` saying why, or ``skipped`` when a setting filters
+    the document out (``Config.languages``): ``skip_reason`` (``language.other``) and
+    ``skip_detail`` (its language) say why, and the text and metadata are still filled
+    in; a batch writes no record for it and counts it as skipped. A failure is a Result,
+    never an exception that ends a batch.
     """
 
     document: Document
@@ -166,6 +169,8 @@ class Result:
     metadata: dict[str, Any]
     status: Status
     error: ErrorInfo | None = None
+    skip_reason: str | None = None
+    skip_detail: str = ""
 
     @property
     def removed(self) -> list[dict[str, Any]]:
@@ -246,6 +251,8 @@ REASONS: dict[str, tuple[str, str]] = {
     "corpus.repeated_on_site": ("corpus", "repeated across many pages of the same site"),
     # structural
     "empty.whitespace": ("empty", "no visible text"),
+    # dropped because a setting asks for it (cleaner.pipeline.apply_settings)
+    "structure.table": ("structure", "inside a data table, dropped by --no-tables"),
 }
 
 

@@ -23,10 +23,10 @@ from cleaner.io.decode import decode_html, decode_text
 from cleaner.io.naming import host_of
 from cleaner.io.sniff import looks_binary
 from cleaner.meta.html import HTML_FIELDS, canonical_host, html_metadata
-from cleaner.model import Decision, Document, InputType, Result, Stage, Status, error_result, rebuild_text
+from cleaner.model import Block, Decision, Document, InputType, Result, Stage, Status, error_result, rebuild_text
 from cleaner.page import Page
 from cleaner.page.language import identify
-from cleaner.page.markdown import render_markdown
+from cleaner.page.markdown import is_data_table, render_markdown
 from cleaner.page.segment import parse_html, segment_html, segment_text
 
 # Every record carries every metadata field (None when unknown), HTML or text.
@@ -37,6 +37,10 @@ TEXT_SOURCES = {"title": "meta.title", "author": "meta.author", "date": "meta.da
 # Characters of the markup identified for the language when no block was kept: the
 # language identifier reads at most a sample of long lines from them anyway.
 METADATA_SAMPLE_CHARS = 5000
+# The skip reason of a document ``Config.languages`` filters out; its detail is the
+# document's language, or UNIDENTIFIED when none was found.
+LANGUAGE_SKIP = "language.other"
+UNIDENTIFIED = "unidentified"
 
 
 def decode(document: Document, config: Config) -> str:
@@ -68,7 +72,8 @@ def decide(page: Page, config: Config) -> list[Decision]:
     """Ask the configured extractor for one Decision per block, check it gave them, apply the page rules.
 
     The page rules (:mod:`cleaner.extractors.page_rules`) drop machine timestamps and
-    in-page copies of kept blocks, whatever the extractor.
+    in-page copies of kept blocks, and ``config.tables`` False drops data tables
+    (:func:`drop_tables`), whatever the extractor.
     """
     extractor = get_extractor(config.extractor, page.document.input_type)
     decisions = extractor.decide(page, config)
@@ -76,7 +81,47 @@ def decide(page: Page, config: Config) -> list[Decision]:
         raise RuntimeError(
             f"extractor {extractor.name} returned {len(decisions)} decisions for {len(page.blocks)} blocks"
         )
+    if not config.tables:
+        decisions = drop_tables(page.blocks, decisions)
     return apply_page_rules(page.blocks, decisions)
+
+
+def drop_tables(blocks: list[Block], decisions: list[Decision]) -> list[Decision]:
+    """Drop the kept blocks of every data table (reason ``structure.table``), for ``--no-tables``.
+
+    A table is a data table when its kept blocks are one for Markdown
+    (:func:`cleaner.page.markdown.is_data_table`: rows and columns of short cells); a table
+    that holds the page's layout (an article in a cell) keeps its text.
+    """
+    tables: dict[int, list[Block]] = {}
+    for decision in decisions:
+        block = blocks[decision.block]
+        if decision.keep and block.role.table:
+            tables.setdefault(block.role.table, []).append(block)
+    data = {table for table, kept in tables.items() if is_data_table(kept)}
+    if not data:
+        return decisions
+    return [
+        Decision(d.block, False, "structure.table", "settings", d.score, "--no-tables", first_pass=d)
+        if d.keep and blocks[d.block].role.table in data
+        else d
+        for d in decisions
+    ]
+
+
+def language_skip(metadata: dict[str, Any], config: Config) -> str | None:
+    """The detail of a ``language.other`` skip (the document's language), or None when the document is wanted.
+
+    With ``config.languages`` set, a document whose ``metadata.language`` (its primary
+    subtag: ``en`` of ``en-gb``) is not in it is filtered out; one whose language was not
+    identified too (its detail is :data:`UNIDENTIFIED`): it is not known to be wanted.
+    """
+    if not config.languages:
+        return None
+    language = str(metadata.get("language") or "").split("-")[0].lower()
+    if language in config.languages:
+        return None
+    return language or UNIDENTIFIED
 
 
 def gather_metadata(page: Page, decisions: list[Decision], text: str, config: Config) -> dict[str, Any]:
@@ -143,6 +188,9 @@ def clean_document(document: Document, config: Config) -> Result:
         return error_result(document, stage, exc, _base_metadata(document, config))
     metadata.update(_base_metadata(document, config))
     status: Status = "ok" if text.strip() else "empty"
+    skip = language_skip(metadata, config) if status == "ok" else None  # an empty record is written as ever
+    if skip is not None:
+        return Result(document, page.blocks, decisions, text, metadata, "skipped", None, LANGUAGE_SKIP, skip)
     return Result(document, page.blocks, decisions, text, metadata, status)
 
 
@@ -208,7 +256,9 @@ __all__ = [
     "decode",
     "parse",
     "decide",
+    "drop_tables",
     "gather_metadata",
+    "language_skip",
     "site_keys",
     "sniff_input_type",
 ]

@@ -56,12 +56,18 @@ RESULT_COLUMNS = (
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What became of one document: ``ok``/``empty`` with its record's JSON ``line``, or ``error``."""
+    """What became of one document: ``ok``/``empty`` with its record's JSON ``line``, ``error``, or ``skipped``.
+
+    A ``skipped`` document (filtered out by a setting, e.g. ``--languages``) has no line:
+    ``skip_reason`` and ``skip_detail`` say why, and the sink counts it as skipped.
+    """
 
     status: str
     line: str | None
     error: ErrorInfo | None
     reasons: tuple[str, ...]
+    skip_reason: str = ""
+    skip_detail: str = ""
 
 
 def clean_one(doc: Document, config: Config) -> Result:
@@ -77,6 +83,8 @@ def outcome_of(result: Result, config: Config) -> Outcome:
     reasons = removed_reasons(result)
     if result.status == "error":
         return Outcome("error", None, result.error, reasons)
+    if result.status == "skipped":
+        return Outcome("skipped", None, None, reasons, result.skip_reason or "", result.skip_detail)
     try:
         line = utf8_safe(dumps(result_record(result, config)))
     except Exception as exc:  # noqa: BLE001 - one unserialisable record must not end the batch
@@ -129,7 +137,9 @@ def clean_item(item: ReadItem, config: Config) -> dict[str, Any]:
     result = clean_one(item, config)
     outcome = outcome_of(result, config)
     row.update(id=item.id, status=outcome.status, reasons=list(outcome.reasons))
-    if outcome.error is not None:
+    if outcome.status == "skipped":
+        row.update(skip_reason=outcome.skip_reason)
+    elif outcome.error is not None:
         row.update(error_stage=outcome.error.stage, error_type=outcome.error.type, error_message=outcome.error.message)
     else:
         row.update(text=result.text, record=outcome.line, size=content_size(item))

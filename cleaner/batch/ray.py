@@ -150,6 +150,8 @@ def take_row(sink: Sink, row: Mapping[str, Any]) -> int:
     if status == FILE_STATUS:
         sink.start_file(row["source"])
         return 0
+    if status == "skipped" and row["id"] is not None:  # a document a setting filtered out (--languages)
+        return sink.document(row["source"], Outcome("skipped", None, None, (), row["skip_reason"]), 0)
     if status == "skipped":
         sink.skipped(Skipped(row["source"], row["skip_reason"]))
         return 0

@@ -58,7 +58,16 @@ class Sink:
         self.summary.per_file.append(FileCounts(name))
 
     def document(self, source: str, outcome: Outcome, size: int) -> int:
-        """Write a document's record (or its error, when it failed or cannot be written)."""
+        """Write a document's record (or its error, when it failed or cannot be written).
+
+        A document a setting filtered out (outcome ``skipped``) is counted as skipped, as a
+        record the readers passed over is: no line is written.
+        """
+        if outcome.status == "skipped":
+            if isinstance(self.writer, FolderWriter):
+                self.writer.claim(source)  # as a failed document does: a resumed run cleans it again
+            self.skipped(Skipped(source, outcome.skip_reason, outcome.skip_detail))
+            return 0
         counts = self._counts
         counts.read += 1
         self.summary.read += 1

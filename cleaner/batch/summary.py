@@ -23,7 +23,9 @@ SHOWN_ERRORS = 3
 # Skip reasons the summary explains with an example in every run: a JSONL record without the
 # page's field is most often a field named otherwise (the example names the option). Other
 # skips (WARC requests, images...) are routine; their examples show only when nothing was found.
-EXPLAINED_SKIPS = frozenset({"jsonl.no_content"})
+# A document --languages filtered out shows its language, so a run that skipped more than
+# expected says which language it found.
+EXPLAINED_SKIPS = frozenset({"jsonl.no_content", "language.other"})
 # What cleaner reads, said when a run found no document in its inputs.
 READS = (
     "cleaner reads HTML pages, text dumps, WARC/WET archives (their HTML responses), JSONL records with an "
@@ -71,7 +73,8 @@ class Summary:
     - ``read_failures``: files or archive records the readers could not read (no
       document came out of them); each has a line in the errors file.
     - ``skipped``: items the readers passed over on purpose (unsupported files, WARC
-      request records...), by reason in ``skipped_by_reason``; not errors.
+      request records...) and documents a setting filtered out (``language.other``:
+      ``--languages``), by reason in ``skipped_by_reason``; not errors, and not in ``read``.
     - ``failed_by_stage``: ``failed + read_failures`` by stage (read, decode, parse,
       extract, write); ``first_errors``: the first :data:`SHOWN_ERRORS` of them with
       their reasons, ``first_skips``: the first skipped record of each reason, with why.

@@ -56,6 +56,7 @@ FAMILY_COLOURS = {
     "hidden": "#343a40",
     "dup": "#5f3dc4",
     "empty": "#adb5bd",
+    "structure": "#1098ad",
 }
 FAMILIES = sorted({family for family, _ in REASONS.values()})
 

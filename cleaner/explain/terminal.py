@@ -14,7 +14,8 @@ from cleaner.model import Result, reason_family
 from cleaner.pipeline import clean_document
 
 # Colours by reason family: kept text green, metadata blue, boilerplate families red-ish.
-_FAMILY_COLOURS = {"content": "green", "meta": "blue", "corpus": "magenta", "extractor": "yellow"}
+# A block dropped because a setting asks for it (--no-tables) is cyan: not boilerplate.
+_FAMILY_COLOURS = {"content": "green", "meta": "blue", "corpus": "magenta", "extractor": "yellow", "structure": "cyan"}
 # Block text is cut to this many characters so one line of output stays one screen line.
 PREVIEW_CHARS = 100
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from cleaner.model import Block, Decision
 from cleaner.page.roles import list_marker
 
-__all__ = ["MAX_CELL_CHARS", "escape_inline", "escape_line", "render_markdown"]
+__all__ = ["MAX_CELL_CHARS", "escape_inline", "escape_line", "is_data_table", "render_markdown"]
 
 # A table cell longer than this holds page layout (an article, a sidebar), not a datum: a
 # long sentence fits, a paragraph does not. Such a table is written as its paragraphs.
@@ -112,7 +112,7 @@ def _units(kept: Sequence[Block]) -> list[_Unit]:
             units.append(_Unit(role.kind, [block]))
     out: list[_Unit] = []
     for unit in units:  # a layout table is written as what its cells hold
-        if unit.kind == "table" and not _is_data_table(unit.blocks):
+        if unit.kind == "table" and not is_data_table(unit.blocks):
             out.extend(_units([_outside_table(b) for b in unit.blocks]))
         else:
             out.append(unit)
@@ -137,7 +137,7 @@ def _rows(blocks: Sequence[Block]) -> list[list[str]]:
     return [[" ".join(cells.get(column, ())) for column in range(width)] for cells in rows.values()]
 
 
-def _is_data_table(blocks: Sequence[Block]) -> bool:
+def is_data_table(blocks: Sequence[Block]) -> bool:
     """Whether a table's kept blocks form a data table (short cells, rows and columns) rather than layout."""
     if any(b.role.kind != "paragraph" for b in blocks):
         return False
