@@ -100,7 +100,7 @@ def test_ray_rows_of_filtered_documents_are_counted_as_skipped(tmp_path):
     config = Config(languages=("en",))
     doc = Document(id="fr", source="fr.html", input_type="html", content=FRENCH.encode())
     row = clean_item(doc, config)
-    assert (row["status"], row["skip_reason"]) == ("skipped", "language.other")
+    assert (row["status"], row["skip_reason"], row["skip_detail"]) == ("skipped", "language.other", "fr")
 
     class Lines:
         def write_line(self, line: str) -> None:

@@ -37,8 +37,9 @@ __all__ = [
 # Columns of :func:`clean_item`'s rows: ``status`` is ok | empty | error | skipped;
 # ``record`` the JSONL line (ok and empty); ``error_*`` why a document failed (stage: read,
 # decode, parse, extract, write); ``skip_reason`` why a row was passed over (no html/text
-# field, a WARC request...); ``reasons`` the reason codes of the removed blocks; ``size``
-# the content size cleaned.
+# field, a WARC request, a language --languages leaves out...) and ``skip_detail`` its
+# evidence; ``reasons`` the reason codes of the removed blocks; ``size`` the content size
+# cleaned.
 RESULT_COLUMNS = (
     "source",
     "id",
@@ -49,6 +50,7 @@ RESULT_COLUMNS = (
     "error_type",
     "error_message",
     "skip_reason",
+    "skip_detail",
     "reasons",
     "size",
 )
@@ -129,7 +131,7 @@ def clean_item(item: ReadItem, config: Config) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(RESULT_COLUMNS)
     row.update(source=item.source, reasons=[], size=0)
     if isinstance(item, Skipped):
-        row.update(status="skipped", skip_reason=item.reason)
+        row.update(status="skipped", skip_reason=item.reason, skip_detail=item.detail)
         return row
     if not isinstance(item, Document):  # a ReadFailure
         row.update(status="error", error_stage=item.stage, error_type=item.type, error_message=item.message)
@@ -138,7 +140,7 @@ def clean_item(item: ReadItem, config: Config) -> dict[str, Any]:
     outcome = outcome_of(result, config)
     row.update(id=item.id, status=outcome.status, reasons=list(outcome.reasons))
     if outcome.status == "skipped":
-        row.update(skip_reason=outcome.skip_reason)
+        row.update(skip_reason=outcome.skip_reason, skip_detail=outcome.skip_detail)
     elif outcome.error is not None:
         row.update(error_stage=outcome.error.stage, error_type=outcome.error.type, error_message=outcome.error.message)
     else:

@@ -150,10 +150,11 @@ def take_row(sink: Sink, row: Mapping[str, Any]) -> int:
     if status == FILE_STATUS:
         sink.start_file(row["source"])
         return 0
+    detail = row.get("skip_detail") or ""
     if status == "skipped" and row["id"] is not None:  # a document a setting filtered out (--languages)
-        return sink.document(row["source"], Outcome("skipped", None, None, (), row["skip_reason"]), 0)
+        return sink.document(row["source"], Outcome("skipped", None, None, (), row["skip_reason"], detail), 0)
     if status == "skipped":
-        sink.skipped(Skipped(row["source"], row["skip_reason"]))
+        sink.skipped(Skipped(row["source"], row["skip_reason"], detail))
         return 0
     if status == "error" and row["id"] is None:  # a read failure: no document came out
         return sink.unreadable(ReadFailure(row["source"], row["error_stage"], row["error_type"], row["error_message"]))
