@@ -244,7 +244,9 @@ def test_site_statistics_by_ray_map_reduce_equal_the_local_pass(tmp_path: Path, 
     site = tmp_path / "site"
     site.mkdir()
     for i, body in enumerate(ARTICLES * 2):  # 8 pages, each article twice (near-copies)
-        (site / f"p{i}.html").write_text(page(f"Story {i % 4}", body), encoding="utf-8")
+        # local files count for the corpus pass through the site their canonical link names
+        canonical = f"<head><link rel='canonical' href='https://times.example/p{i}'>"
+        (site / f"p{i}.html").write_text(page(f"Story {i % 4}", body).replace("<head>", canonical), encoding="utf-8")
     files = input_files([site])
     config = Config(explain=True)
     items = ray_engine.read_dataset(files, config)
