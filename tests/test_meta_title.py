@@ -80,11 +80,10 @@ def test_title_tag_loses_a_site_prefix_the_url_names():
 
 
 def test_a_leading_brand_that_is_not_mostly_the_site_name_stays():
-    # "Northwind" is the brand the headline is about, not a "Site |" prefix to strip (the
-    # colour after it is a segment after the headline: see first_segment).
+    # "Northwind" is the brand the headline is about, not a "Site |" prefix to strip.
     html = page("<title>Northwind Arrival T-Shirt - Black - Northwind</title>")
     assert title_of(html, "https://www.northwind.com/products/arrival-t-shirt") == (
-        "Northwind Arrival T-Shirt",
+        "Northwind Arrival T-Shirt - Black",
         "title",
     )
 
@@ -198,10 +197,10 @@ def test_declared_title_no_heading_agrees_with_is_cut_to_its_first_segment():
 
 def test_declared_title_of_a_home_page_keeps_its_segments():
     html = page(
-        '<meta property="og:title" content="Acme Rockets - Rockets for every road runner">',
+        '<meta property="og:title" content="Acme Rockets | Rockets for every road runner">',
         "<h2>Cover for every trip</h2>",
     )
     assert title_of(html, "https://rocketry.example/") == (
-        "Acme Rockets - Rockets for every road runner",
+        "Acme Rockets | Rockets for every road runner",
         "meta:og:title",
     )
