@@ -143,3 +143,64 @@ def test_text_after_an_html_comment_in_a_heading_is_kept():
     )
     fields, sources = html_metadata(tree, None)
     assert (fields["title"], sources["title"]) == ("Rain in Spain", "h1")
+
+
+def test_forum_prefix_label_in_the_h1_is_left_out():
+    # A forum's thread prefix in its own element; og:title has it, JSON-LD does not.
+    html = page(
+        '<meta property="og:title" content="Question - Which boots for winter hikes?">'
+        '<script type="application/ld+json">{"@type": "DiscussionForumPosting",'
+        ' "headline": "Which boots for winter hikes?"}</script>',
+        '<h1 class="p-title-value"><span class="label">Question</span><span>&#160;</span>'
+        "Which boots for winter hikes?</h1>",
+    )
+    assert title_of(html) == ("Which boots for winter hikes?", "h1")
+
+
+def test_kicker_before_the_headline_in_the_h1_is_left_out():
+    html = page(
+        '<meta property="og:title" content="Tram line opens after ten years of work | The Daily Planet">',
+        '<h1 class="entry-title"><span class="roofline">Transport:</span> Tram line opens after ten years of work</h1>',
+    )
+    assert title_of(html, "https://dailyplanet.example/transport/tram") == (
+        "Tram line opens after ten years of work",
+        "h1",
+    )
+
+
+def test_subtitle_after_the_headline_in_the_h1_is_left_out():
+    html = page(
+        '<meta property="og:title" content="Tram line opens after ten years of work">',
+        '<h1><a href="/tram"><span class="title">Tram line opens after ten years of work</span>'
+        ' <span class="subtitle">The city hopes for fewer cars downtown</span></a></h1>',
+    )
+    assert title_of(html) == ("Tram line opens after ten years of work", "h1")
+
+
+def test_heading_parts_are_kept_when_the_declared_title_has_them_all():
+    # The span is only styling: the whole heading is the declared title.
+    html = page(
+        '<meta property="og:title" content="Transport: tram line opens">',
+        '<h1><span class="big">Transport:</span> tram line opens</h1>',
+    )
+    assert title_of(html) == ("Transport: tram line opens", "h1")
+
+
+def test_declared_title_no_heading_agrees_with_is_cut_to_its_first_segment():
+    # No heading agrees: the og:title's trailing segment is a section, not the site's name.
+    html = page(
+        '<meta property="og:title" content="Travel insurance | Plans and quotes">',
+        "<h2>Cover for every trip</h2>",
+    )
+    assert title_of(html, "https://insurer.example/travel-insurance/") == ("Travel insurance", "meta:og:title")
+
+
+def test_declared_title_of_a_home_page_keeps_its_segments():
+    html = page(
+        '<meta property="og:title" content="Acme Rockets | Rockets for every road runner">',
+        "<h2>Cover for every trip</h2>",
+    )
+    assert title_of(html, "https://rocketry.example/") == (
+        "Acme Rockets | Rockets for every road runner",
+        "meta:og:title",
+    )
