@@ -192,6 +192,10 @@ def test_the_rendered_page_shows_the_counts_of_the_jsonl(
         if record["metadata"]["title"]:
             assert record["metadata"]["title"] in section.xpath(".//table[@class='meta']")[0].text_content()
     assert "broken.html" in dom.get_element_by_id("failures").text_content()
+    # the index: one link per document shown, to its section
+    links = dom.xpath("//ol[@id='index']/li/a")
+    assert [a.text_content() for a in links] == [r["metadata"]["source"] for r in records]
+    assert [a.get("href") for a in links] == [f"#{s.get('id')}" for s in sections]
 
 
 def test_rebuilding_blocks_from_a_record() -> None:

@@ -129,6 +129,16 @@ def _totals_table(data: ReportData) -> str:
 _META_FIELDS = ("url", "title", "author", "date", "sitename", "language", "description", "canonical_url", "extractor")
 
 
+def _index(data: ReportData) -> str:
+    """A list of the documents shown, each a link to its section, with the characters removed from it."""
+    items = "".join(
+        f'<li><a href="#doc-{i}">{_e(doc.source)}</a> <span class="status">{_e(doc.status)}</span> '
+        f"{sum(len(b.text) for b in doc.removed):,} characters removed</li>"
+        for i, doc in enumerate(data.shown)
+    )
+    return f'<details open><summary>Index of the documents shown</summary><ol id="index">{items}</ol></details>'
+
+
 def _document(doc: ShownDocument, number: int) -> str:
     removed = doc.removed
     removed_chars = sum(len(b.text) for b in removed)
@@ -261,6 +271,7 @@ def render_page(data: ReportData) -> str:
         + '<h2>Totals of the blocks shown below</h2><table id="js-totals"><thead><tr><th>family</th>'
         "<th>removed blocks</th><th>removed characters</th></tr></thead><tbody></tbody></table>"
         + f"<h2>Documents</h2><p>{shown_note}; hover a struck-through block for its reason and evidence.</p>"
+        + _index(data)
         + f'<div class="legend">{legend}</div><p><input id="filter" placeholder="filter by source" size="40"></p>'
         + "".join(_document(doc, i) for i, doc in enumerate(data.shown))
         + (f'<h2>Failed documents</h2><ul class="failures" id="failures">{failures}</ul>' if failures else "")
