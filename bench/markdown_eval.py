@@ -35,13 +35,12 @@ import lxml.html
 from bench import write_section
 from cleaner.config import Config
 from cleaner.learning.devdata import FULL, TOOL_OUTPUT, GoldPage, load_devdata, read_html
-from cleaner.learning.scoring import format_table, score_page, summarize
+from cleaner.learning.scoring import format_table, score_page, summarize, tokenize
 from cleaner.model import rebuild_text
 from cleaner.page.markdown import render_markdown
 from cleaner.pipeline import clean
 
 KINDS = ("heading", "list item", "table row")
-_WORDS = re.compile(r"\w+")
 # wcxb's gold marks list items with a bullet; a number opening a gold line is the page's
 # own text as often as a list marker ("1. High-protein meals" as a heading), so only
 # bullets count.
@@ -54,8 +53,8 @@ _OUT_ROW = re.compile(r"^\s*(?:>\s*)*\|(.*)\|\s*$")
 
 
 def words(text: str) -> str:
-    """The text's words, lower-cased, one space apart: what two renderings of one item share."""
-    return " ".join(_WORDS.findall(text.casefold()))
+    """The text's words as the shingle score reads them, one space apart: what two renderings of one item share."""
+    return " ".join(tokenize(text))
 
 
 def gold_items(page: GoldPage, html: str) -> list[tuple[str, str]]:

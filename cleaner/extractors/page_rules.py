@@ -104,9 +104,14 @@ def row_verdicts(texts: Sequence[str], keep: Sequence[bool], rows: Sequence[int]
     return changes
 
 
-def link_blocks(blocks: Sequence[Block]) -> list[bool]:
-    """Whether each block is a link (at least :data:`LINK_SHARE` of its characters inside ``<a>``)."""
-    return [b.link_density >= LINK_SHARE for b in blocks]
+def link_blocks(blocks: Sequence[Block]) -> list[bool] | None:
+    """Whether each block is a link (at least :data:`LINK_SHARE` of its characters inside ``<a>``).
+
+    None when no block is (a text dump's lines, a page without links): the rules then have
+    no link copy to weigh, and skip the short blocks at once.
+    """
+    flags = [b.link_density >= LINK_SHARE for b in blocks]
+    return flags if any(flags) else None
 
 
 def page_rule_drops(
@@ -136,9 +141,7 @@ def page_rule_drops(
             continue
         key = _SPACE.sub(" ", text.casefold()).strip()
         earlier = first.setdefault(key, index)
-        if earlier == index or (
-            parents is not None and parents[index] is not None and parents[earlier] == parents[index]
-        ):
+        if earlier == index or _same_parent(parents, earlier, index):
             continue
         if links is not None and links[earlier] and not links[index]:
             drops[earlier] = ("dup.in_page", "a link to a block repeated later on the page")

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from cleaner.model import Block, Decision
-from cleaner.page.roles import list_marker
+from cleaner.page.roles import bullet, list_marker
 
 __all__ = ["MAX_CELL_CHARS", "escape_inline", "escape_line", "is_data_table", "render_markdown"]
 
@@ -38,8 +38,6 @@ _INLINE = re.compile(r"[\\`*\[\]<]|_+|&(?=#?\w+;)")
 # breaks, fences, setext underlines, ordered list items.
 _LINE_START = re.compile(r"[#>+\-=~]|\d{1,9}(?=[.)])")
 _SPACE = re.compile(r"\s+")
-# A bullet written as text at the start of a block ("• item", "* item" after a <br>).
-_BULLET = re.compile(r"[-*+•·▪‣◦●○■▸►]\s+(?=\S)")
 _CLOSING_HASHES = re.compile(r"(\s)(#+)\s*$")
 
 
@@ -106,7 +104,7 @@ def _units(kept: Sequence[Block]) -> list[_Unit]:
                 units.append(_Unit("table", [block]))
         elif role.unit and last is not None and last.kind == role.kind and last.blocks[-1].role.unit == role.unit:
             last.blocks.append(block)
-        elif role.kind == "paragraph" and _BULLET.match(block.text):  # "• item" written as text
+        elif role.kind == "paragraph" and bullet(block.text):  # "• item" written as text
             units.append(_Unit("item", [block]))
         else:
             units.append(_Unit(role.kind, [block]))
@@ -198,7 +196,7 @@ def _item(unit: _Unit, level: int, number: int) -> str:
     first = unit.blocks[0]
     marker = f"{number}." if first.role.ordered else "-"
     text = first.text
-    found = list_marker(text) if first.tag == "line" else _BULLET.match(text)
+    found = list_marker(text) if first.tag == "line" else bullet(text)
     if found is not None:
         own = found.group(0).strip()
         marker = own if own[0].isdigit() or own in ("-", "*", "+") else "-"
@@ -206,11 +204,11 @@ def _item(unit: _Unit, level: int, number: int) -> str:
     indent = "    " * (level - 1)
     lines = [f"{indent}{marker} {escape_line(text)}"]
     for block in unit.blocks[1:]:
-        bullet = _BULLET.match(block.text)
-        if bullet is None:
+        sub_item = bullet(block.text)
+        if sub_item is None:
             lines[-1] += " " + escape_inline(block.text)
         else:
-            lines.append(f"{indent}    - {escape_line(block.text[bullet.end() :])}")
+            lines.append(f"{indent}    - {escape_line(block.text[sub_item.end() :])}")
     return "\n".join(lines)
 
 

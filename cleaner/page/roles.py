@@ -14,18 +14,22 @@ from typing import Any
 
 from cleaner.model import PARAGRAPH, Role
 
-__all__ = ["TABLE_TAGS", "TableLayout", "html_role", "line_role", "list_marker"]
+__all__ = ["BULLETS", "TABLE_TAGS", "TableLayout", "bullet", "html_role", "line_role", "list_marker"]
 
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _LISTS = frozenset(["ul", "ol", "menu", "dir"])
 # The elements that give a block a role other than a plain paragraph.
 _ROLE_TAGS = frozenset([*_HEADINGS, "li", "pre", "td", "th", "blockquote"])
-# A text line that starts like a list item: a bullet character, or a number or a letter
-# followed by "." or ")" and a space. Bullets are those text dumps write for <li>
-# (resiliparse writes "•"; others "-", "*", "·", "▪", "‣", "◦", "–").
-_LIST_MARKER = re.compile(r"(?:[-*+•·▪‣◦●○■▸►–]|\d{1,3}[.)])\s+(?=\S)")
+# Bullets written as text for a list item (resiliparse writes "•" for <li>; pages and
+# other converters "-", "*", "·", "▪", "‣", "◦", "●"...).
+BULLETS = "-*+•·▪‣◦●○■▸►"
+# A bullet and the space after it, at the start of a block.
+_BULLET = re.compile(f"[{re.escape(BULLETS)}]\\s+(?=\\S)")
+# A text line that starts like a list item: a bullet, an en dash, or a number followed by
+# "." or ")", and a space.
+_LIST_MARKER = re.compile(f"(?:[{re.escape(BULLETS)}–]|\\d{{1,3}}[.)])\\s+(?=\\S)")
 # The characters a list marker starts with.
-_MARKER_STARTS = frozenset("-*+•·▪‣◦●○■▸►–0123456789")
+_MARKER_STARTS = frozenset(BULLETS + "–0123456789")
 
 
 def html_role(block_tags: Sequence[str], serials: Sequence[int], columns: Mapping[int, int]) -> Role:
@@ -73,6 +77,11 @@ def _list_position(block_tags: Sequence[str], item_depth: int) -> tuple[int, boo
     """The nesting of the list item at ``item_depth`` (1: a top list) and whether its list is numbered."""
     lists = [tag for tag in block_tags[:item_depth] if tag in _LISTS]
     return max(len(lists), 1), bool(lists) and lists[-1] == "ol"
+
+
+def bullet(text: str) -> re.Match[str] | None:
+    """The bullet written as text at the start of a block (``• ``, ``* ``...), if any."""
+    return _BULLET.match(text)
 
 
 def list_marker(text: str) -> re.Match[str] | None:
