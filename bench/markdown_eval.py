@@ -47,7 +47,7 @@ KINDS = ("heading", "list item", "table row")
 _GOLD_ITEM = re.compile(r"^\s*[-*+]\s+(.*\S)")
 _GOLD_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
 _DELIMITER_ROW = re.compile(r"^[\s|:\-]+$")
-_OUT_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)")
+_OUT_HEADING = re.compile(r"^\s{0,3}(?:>\s*)*#{1,6}\s+(.*)")
 _OUT_ITEM = re.compile(r"^\s*(?:>\s*)*(?:[-*+]|\d{1,9}[.)])\s+(.*)")
 _OUT_ROW = re.compile(r"^\s*(?:>\s*)*\|(.*)\|\s*$")
 

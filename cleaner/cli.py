@@ -82,6 +82,12 @@ def cli() -> None:
     default=None,
     help="With --markdown, keep the page's headline at the top of the text (it is always in metadata.title).",
 )
+@click.option(
+    "--links",
+    is_flag=True,
+    default=None,
+    help="Keep the links of the kept text as Markdown links [text](url), made absolute (implies --markdown).",
+)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
 @click.option(
     "--engine",

@@ -41,6 +41,9 @@ class Config:
     # page's headline heads the text too (it is always in metadata.title).
     markdown: bool = False
     markdown_headline: bool = False
+    # Keep the links of the kept text, written as Markdown links ``[text](url)`` (so the
+    # text is Markdown: ``links`` turns ``markdown`` on).
+    links: bool = False
     # JSONL input: the field names that hold the page and its id/url.
     html_field: str = "html"
     text_field: str = "text"
@@ -93,7 +96,9 @@ class Config:
     max_memory: int = 4096
 
     def __post_init__(self) -> None:
-        """Check the language codes and ``favor``; a list of languages becomes a tuple."""
+        """Check the language codes and ``favor``; a list of languages becomes a tuple; links need Markdown."""
+        if self.links and not self.markdown:
+            object.__setattr__(self, "markdown", True)
         if self.language is not None:
             object.__setattr__(self, "language", language_code(self.language))
         if self.languages is not None:

@@ -110,6 +110,9 @@ class Block:
     # The text of a block inside <pre> as written, line breaks and indentation kept (for
     # Markdown code blocks); None elsewhere. ``text`` stays white-space collapsed.
     verbatim: str | None = None
+    # The block's links when the segmenter was asked for them (``--links``): each link's
+    # text (white space collapsed, as in ``text``) and its ``href`` as written, in order.
+    links: tuple[tuple[str, str], ...] = ()
 
     @property
     def link_density(self) -> float:

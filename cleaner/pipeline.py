@@ -56,15 +56,15 @@ def decode(document: Document, config: Config) -> str:
     return decode_text(data)
 
 
-def parse(document: Document, markup: str) -> Page:
+def parse(document: Document, markup: str, links: bool = False) -> Page:
     """Parse and segment the decoded content into a Page shared by every later stage.
 
     The page's facts (language, line features...) are computed when a later stage first
-    asks for them, once.
+    asks for them, once. With ``links``, HTML blocks carry their links (``--links``).
     """
     if document.input_type == "html":
         tree = parse_html(markup)
-        return Page(document=document, markup=markup, blocks=segment_html(tree), tree=tree)
+        return Page(document=document, markup=markup, blocks=segment_html(tree, links), tree=tree)
     return Page(document=document, markup=markup, blocks=segment_text(markup))
 
 
@@ -175,7 +175,7 @@ def clean_document(document: Document, config: Config) -> Result:
     try:
         markup = decode(document, config)
         stage = "parse"
-        page = parse(document, markup)
+        page = parse(document, markup, config.links)
         stage = "extract"
         decisions = decide(page, config)
         if config.site_stats:  # pass 2 of the corpus statistics: blocks repeated across the site
@@ -183,7 +183,14 @@ def clean_document(document: Document, config: Config) -> Result:
         text = rebuild_text(page.blocks, decisions)
         metadata = gather_metadata(page, decisions, text, config)
         if config.markdown and text.strip():
-            text = render_markdown(page.blocks, decisions, metadata.get("title"), config.markdown_headline)
+            text = render_markdown(
+                page.blocks,
+                decisions,
+                metadata.get("title"),
+                config.markdown_headline,
+                links=config.links,
+                base_url=document.url,
+            )
     except Exception as exc:  # noqa: BLE001 - isolation is this function's job
         return error_result(document, stage, exc, _base_metadata(document, config))
     metadata.update(_base_metadata(document, config))

@@ -72,6 +72,26 @@ def test_roles_from_markup() -> None:
     assert roles["deep"].label == "quote paragraph" and roles["Name"].label == "table header"
 
 
+def test_aria_roles_give_structure() -> None:
+    roles = roles_of(
+        '<body><div role="heading" aria-level="4">Plans</div><div role="heading">Default level</div>'
+        '<div role="heading" aria-level="nine">Bad level</div>'
+        '<div role="list"><div role="listitem"><div>Unlimited apps</div></div>'
+        '<div role="listitem">Premium support</div></div>'
+        '<ol role="list"><li role="listitem">numbered still</li></ol>'
+        '<table role="presentation"><tr><td>layout cell</td><td>other cell</td></tr></table>'
+        '<div role="button">Buy now</div></body>'
+    )
+    assert (roles["Plans"].kind, roles["Plans"].level) == ("heading", 4)
+    assert (roles["Default level"].kind, roles["Default level"].level) == ("heading", 2)  # ARIA's default
+    assert roles["Bad level"].level == 2
+    assert (roles["Unlimited apps"].kind, roles["Unlimited apps"].level) == ("item", 1)
+    assert roles["Unlimited apps"].unit != roles["Premium support"].unit
+    assert roles["numbered still"].ordered  # role="list" on an <ol> keeps its numbers
+    assert roles["layout cell"].table == 0 and roles["other cell"].kind == "paragraph"
+    assert roles["Buy now"] == Role()
+
+
 def test_code_keeps_its_lines_and_indentation() -> None:
     blocks = segment_html(parse_html("<body><pre>\ndef f():\n    return  1\n</pre></body>"))
     assert [b.text for b in blocks] == ["def f(): return 1"]  # text stays collapsed, one line

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, replace
+from urllib.parse import quote, urljoin
 
 from cleaner.model import Block, Decision
 from cleaner.page.roles import bullet, list_marker
@@ -58,7 +60,11 @@ def escape_inline(text: str) -> str:
 
 def escape_line(text: str) -> str:
     """:func:`escape_inline`, plus the escape a line's start needs so it stays a paragraph."""
-    escaped = escape_inline(text)
+    return _escape_line_start(escape_inline(text))
+
+
+def _escape_line_start(escaped: str) -> str:
+    """An escaped line with the escape its start needs so it stays a paragraph."""
     found = _LINE_START.match(escaped)
     if found is None:
         return escaped
@@ -66,6 +72,50 @@ def escape_line(text: str) -> str:
         end = found.end()
         return escaped[:end] + "\\" + escaped[end:]
     return "\\" + escaped
+
+
+# Link targets that lead nowhere a reader of the text can follow: in-page anchors,
+# scripts, inline data.
+_DEAD_LINKS = ("#", "javascript:", "data:", "about:")
+# What a link target may hold as written; anything else (spaces, parentheses, angle
+# brackets, pipes, backslashes, non-ASCII) is percent-encoded so the target stays one
+# Markdown link destination, in a table cell too.
+_URL_SAFE = "/:?#[]@!$&'*+,;=%~"
+
+
+@dataclass(frozen=True, slots=True)
+class _Inline:
+    """How a block's running text is written: escaped, with its links when they are asked for."""
+
+    links: bool = False
+    base_url: str | None = None
+
+    def __call__(self, block: Block, text: str | None = None) -> str:
+        """``text`` (default: the block's) escaped; each of the block's links found in it as ``[text](url)``."""
+        text = block.text if text is None else text
+        if not (self.links and block.links):
+            return escape_inline(text)
+        out = []
+        position = 0
+        for label, href in block.links:
+            url = self.target(href)
+            start = text.find(label, position)
+            if url is None or start < 0:
+                continue
+            out.append(escape_inline(text[position:start]))
+            out.append(f"[{escape_inline(label)}]({url})")
+            position = start + len(label)
+        out.append(escape_inline(text[position:]))
+        return "".join(out)
+
+    def target(self, href: str) -> str | None:
+        """A link's target as a Markdown destination: absolute against the page's URL, encoded; None when dead."""
+        if not href or href.lower().startswith(_DEAD_LINKS):
+            return None
+        if self.base_url:
+            with suppress(ValueError):  # a malformed target ("http://[::1"): kept as written
+                href = urljoin(self.base_url, href)
+        return quote(href, safe=_URL_SAFE)
 
 
 @dataclass(slots=True)
@@ -77,18 +127,26 @@ class _Unit:
 
 
 def render_markdown(
-    blocks: Sequence[Block], decisions: Sequence[Decision], title: str | None = None, headline: bool = False
+    blocks: Sequence[Block],
+    decisions: Sequence[Decision],
+    title: str | None = None,
+    headline: bool = False,
+    links: bool = False,
+    base_url: str | None = None,
 ) -> str:
     """The kept blocks of a page as Markdown.
 
     The first kept heading whose text is ``title`` (the page's headline, which the record
-    carries in ``metadata.title``) is left out unless ``headline`` is true.
+    carries in ``metadata.title``) is left out unless ``headline`` is true. With ``links``,
+    the blocks' links (segmented with them, :func:`cleaner.page.segment.segment_html`)
+    are written ``[text](url)``, relative targets made absolute against ``base_url``;
+    in-page anchors and scripts are left as text.
     """
     kept = [blocks[d.block] for d in decisions if d.keep]
     units = _units(kept)
     if title and not headline:
         units = _without_headline(units, title)
-    return _join(units)
+    return _join(units, _Inline(links, base_url))
 
 
 def _units(kept: Sequence[Block]) -> list[_Unit]:
@@ -123,14 +181,16 @@ def _outside_table(block: Block) -> Block:
     return replace(block, role=role)
 
 
-def _rows(blocks: Sequence[Block]) -> list[list[str]]:
+def _rows(blocks: Sequence[Block], inline: _Inline | None = None) -> list[list[str]]:
     """The table's rows, each a list of cell texts by column (a cell's blocks joined by spaces).
 
     A column a row has no text in (an empty cell, a span from another cell) is ``""``.
+    With ``inline``, the cells are written as Markdown (escaped, with links).
     """
     rows: dict[int, dict[int, list[str]]] = {}
     for block in blocks:
-        rows.setdefault(block.role.row, {}).setdefault(block.role.column, []).append(block.text)
+        text = block.text if inline is None else inline(block)
+        rows.setdefault(block.role.row, {}).setdefault(block.role.column, []).append(text)
     width = 1 + max(column for cells in rows.values() for column in cells)
     return [[" ".join(cells.get(column, ())) for column in range(width)] for cells in rows.values()]
 
@@ -157,7 +217,7 @@ def _text(unit: _Unit) -> str:
     return " ".join(b.text for b in unit.blocks)
 
 
-def _join(units: Sequence[_Unit]) -> str:
+def _join(units: Sequence[_Unit], inline: _Inline) -> str:
     """Render the units in order: list items of one list one per line, other units a blank line apart."""
     parts: list[str] = []
     item_level = 0  # nesting of the previous unit when it was a list item, else 0
@@ -167,12 +227,12 @@ def _join(units: Sequence[_Unit]) -> str:
             level = min(max(unit.blocks[0].role.level, 1), item_level + 1)
             del counters[level:]
             counters += [1] * (level - len(counters))
-            rendered = _item(unit, level, counters[level - 1])
+            rendered = _item(unit, level, counters[level - 1], inline)
             counters[level - 1] += 1
             separator = "\n" if item_level else "\n\n"
             item_level = level
         else:
-            rendered = _render(unit)
+            rendered = _render(unit, inline)
             separator = "\n\n"
             item_level = 0
             counters = []
@@ -185,7 +245,7 @@ def _join(units: Sequence[_Unit]) -> str:
     return "".join(parts)
 
 
-def _item(unit: _Unit, level: int, number: int) -> str:
+def _item(unit: _Unit, level: int, number: int, inline: _Inline) -> str:
     """A list item at ``level`` (1: top), numbered ``number`` when its list is ordered.
 
     A text dump's line keeps its own marker when Markdown knows it (``-``, ``*``, ``+``,
@@ -202,38 +262,39 @@ def _item(unit: _Unit, level: int, number: int) -> str:
         marker = own if own[0].isdigit() or own in ("-", "*", "+") else "-"
         text = text[found.end() :]
     indent = "    " * (level - 1)
-    lines = [f"{indent}{marker} {escape_line(text)}"]
+    lines = [f"{indent}{marker} {_escape_line_start(inline(first, text))}"]
     for block in unit.blocks[1:]:
         sub_item = bullet(block.text)
         if sub_item is None:
-            lines[-1] += " " + escape_inline(block.text)
+            lines[-1] += " " + inline(block)
         else:
-            lines.append(f"{indent}    - {escape_line(block.text[sub_item.end() :])}")
+            lines.append(f"{indent}    - {_escape_line_start(inline(block, block.text[sub_item.end() :]))}")
     return "\n".join(lines)
 
 
-def _render(unit: _Unit) -> str:
-    if unit.kind == "heading":
-        level = unit.blocks[0].role.level
-        # A run of "#" after a space ends an ATX heading and is dropped: escape its first.
-        return "#" * level + " " + _CLOSING_HASHES.sub(r"\1\\\2", escape_inline(_text(unit)))
+def _render(unit: _Unit, inline: _Inline) -> str:
     if unit.kind == "code":
         code = "\n".join(b.verbatim if b.verbatim is not None else b.text for b in unit.blocks)
         longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
         fence = "`" * max(3, longest + 1)
         return f"{fence}\n{code}\n{fence}"
     if unit.kind == "table":
-        return _table(unit.blocks)
-    return escape_line(_text(unit))
+        return _table(unit.blocks, inline)
+    text = " ".join(inline(b) for b in unit.blocks)
+    if unit.kind == "heading":
+        level = unit.blocks[0].role.level
+        # A run of "#" after a space ends an ATX heading and is dropped: escape its first.
+        return "#" * level + " " + _CLOSING_HASHES.sub(r"\1\\\2", text)
+    return _escape_line_start(text)
 
 
-def _table(blocks: Sequence[Block]) -> str:
+def _table(blocks: Sequence[Block], inline: _Inline) -> str:
     """A GitHub pipe table: the first row is the header; every row has a cell for every column."""
-    rows = _rows(blocks)
+    rows = _rows(blocks, inline)
     width = len(rows[0])
     lines = []
     for index, row in enumerate(rows):
-        cells = [escape_inline(c).replace("|", "\\|") for c in row]
+        cells = [c.replace("|", "\\|") for c in row]
         lines.append("| " + " | ".join(cells) + " |")
         if index == 0:
             lines.append("|" + " --- |" * width)

@@ -14,8 +14,19 @@ from typing import Any
 
 from cleaner.model import PARAGRAPH, Role
 
-__all__ = ["BULLETS", "TABLE_TAGS", "TableLayout", "bullet", "html_role", "line_role", "list_marker"]
+__all__ = [
+    "BULLETS",
+    "TABLE_TAGS",
+    "TableLayout",
+    "bullet",
+    "html_role",
+    "line_role",
+    "list_marker",
+    "structure_tag",
+]
 
+# The table elements :class:`TableLayout` follows.
+TABLE_TAGS = frozenset(["table", "tr", "td", "th"])
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _LISTS = frozenset(["ul", "ol", "menu", "dir"])
 # The elements that give a block a role other than a plain paragraph.
@@ -32,9 +43,39 @@ _LIST_MARKER = re.compile(f"(?:[{re.escape(BULLETS)}–]|\\d{{1,3}}[.)])\\s+(?=\
 _MARKER_STARTS = frozenset(BULLETS + "–0123456789")
 
 
+# ARIA roles that give an element the structure of an HTML element (pages built of
+# <div role="list"> / <div role="listitem"> / <div role="heading" aria-level="3">), and
+# those that take a table's structure away (<table role="presentation">: a layout table).
+_ARIA_TAGS = {"list": "ul", "listitem": "li", "heading": "h", "presentation": "", "none": ""}
+# ARIA's default level for role="heading" without aria-level.
+_ARIA_HEADING_LEVEL = 2
+
+
+def structure_tag(tag: str, element: Any, aria: str) -> str:
+    """The element's tag as its structure reads: the tag its ARIA role ``aria`` stands for, if any.
+
+    ``role="presentation"`` (or ``none``) on a table or list element takes its structure
+    away (``"div"``); other roles keep the element's own tag.
+    """
+    stands_for = _ARIA_TAGS.get(aria.strip().lower())
+    if stands_for is None:
+        return tag
+    if stands_for == "h":
+        try:
+            level = int(element.get("aria-level") or _ARIA_HEADING_LEVEL)
+        except ValueError:
+            level = _ARIA_HEADING_LEVEL
+        return f"h{min(max(level, 1), 6)}"
+    structured = tag in TABLE_TAGS or tag in _LISTS or tag == "li"
+    if not stands_for:
+        return "div" if structured else tag
+    return tag if structured else stands_for  # <ol role="list"> stays numbered
+
+
 def html_role(block_tags: Sequence[str], serials: Sequence[int], columns: Mapping[int, int]) -> Role:
     """The role of a block whose open block-level elements are ``block_tags`` (outermost first).
 
+    ``block_tags`` are the elements' tags as their structure reads (:func:`structure_tag`).
     ``serials`` are those elements' numbers (:attr:`cleaner.model.Block.containers`),
     ``columns`` the column of each table cell by its number (:class:`TableLayout`).
     The innermost heading, list item or ``<pre>`` gives the kind; the innermost table cell
@@ -99,8 +140,6 @@ def line_role(text: str) -> Role:
     return Role("item", 1, ordered=found.group(0)[0].isdigit())
 
 
-# The table elements :class:`TableLayout` follows.
-TABLE_TAGS = frozenset(["table", "tr", "td", "th"])
 # Spans past these are markup errors (colspan="1000"): the HTML standard caps colspan at
 # 1000 and rowspan at 65534; a text table needs far fewer.
 MAX_COLSPAN = 50

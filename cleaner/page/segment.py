@@ -16,7 +16,7 @@ import lxml.html
 
 from cleaner.errors import InputError
 from cleaner.model import Block, Role
-from cleaner.page.roles import TABLE_TAGS, TableLayout, html_role, line_role
+from cleaner.page.roles import TABLE_TAGS, TableLayout, html_role, line_role, structure_tag
 
 # Elements whose start or end ends the current block: the HTML block-level elements plus
 # table cells and <br>, which browsers render as a line break.
@@ -233,11 +233,18 @@ class _BlockBuilder:
         self.pieces: list[str] = []
         self.link_chars = 0
         self.owner: tuple[str, tuple[str, ...], frozenset[str], tuple[int, ...], Role] | None = None
-        # The open block-level elements, outermost first, and their serial numbers.
+        # The open block-level elements, outermost first: their tags, the tags their
+        # structure reads as (ARIA roles: cleaner.page.roles.structure_tag), their serial numbers.
         self.block_tags: list[str] = []
+        self.structure_tags: list[str] = []
         self.containers: list[int] = []
         # The column of each table cell, by its serial number.
         self.columns: dict[int, int] = {}
+        # With links collected: the open link's href and its text pieces in the current
+        # block (None outside a link), and the current block's finished links.
+        self.link_href = ""
+        self.link_pieces: list[str] | None = None
+        self.block_links: list[tuple[str, str]] = []
 
     def add(self, text: str, in_link: bool, tag: str, path: list[str], tokens: frozenset[str]) -> None:
         if not text:
@@ -246,13 +253,31 @@ class _BlockBuilder:
             if not text.strip():
                 return
             containers = tuple(self.containers[-MAX_TAG_PATH:])
-            role = html_role(self.block_tags, self.containers, self.columns)
+            role = html_role(self.structure_tags, self.containers, self.columns)
             self.owner = (tag, tuple(path[-MAX_TAG_PATH:]), tokens, containers, role)
         self.pieces.append(text)
         if in_link:
             self.link_chars += len(text.strip())
+            if self.link_pieces is not None:
+                self.link_pieces.append(text)
+
+    def open_link(self, href: str) -> None:
+        """Start collecting a link's text (``--links``)."""
+        self.link_href = href
+        self.link_pieces = []
+
+    def close_link(self) -> None:
+        """End the open link: its text in the current block becomes one of the block's links."""
+        if self.link_pieces is not None:
+            text = _WHITESPACE.sub(" ", "".join(self.link_pieces)).strip()
+            if text and self.link_href:
+                self.block_links.append((text, self.link_href))
+        self.link_pieces = None
 
     def flush(self) -> None:
+        if self.link_pieces is not None:  # a link that runs on past this block: its part here
+            self.close_link()
+            self.link_pieces = []
         if self.owner is not None:
             raw = "".join(self.pieces)
             text = _WHITESPACE.sub(" ", raw).strip()
@@ -270,21 +295,24 @@ class _BlockBuilder:
                         containers=containers,
                         role=role,
                         verbatim=_verbatim(raw) if role.kind == "code" else None,
+                        links=tuple(self.block_links),
                     )
                 )
+        self.block_links = []
         self.pieces = []
         self.link_chars = 0
         self.owner = None
 
 
-def segment_html(root: Any) -> list[Block]:
+def segment_html(root: Any, links: bool = False) -> list[Block]:
     """Return the visible text blocks of a parsed page in document order.
 
     A block is the text between two block-level boundaries, white space collapsed (the
     white space includes every line break ``str.splitlines`` knows, so no block holds
     one); its ``tag`` is the innermost block-level element holding it, its ``containers``
     the numbers of the block-level elements around it (so blocks of one element can be
-    told from those of a sibling with the same tag path).
+    told from those of a sibling with the same tag path). With ``links``, each block
+    also gets its links (:attr:`cleaner.model.Block.links`).
     """
     body = root.find("body")
     start = body if body is not None else root
@@ -293,7 +321,8 @@ def segment_html(root: Any) -> list[Block]:
     block_tags = builder.block_tags
     token_stack: list[frozenset[str]] = [frozenset()]
     own_tokens: list[tuple[str, ...]] = [()]  # each open element's own tokens, for the cap
-    links = 0
+    in_link = 0  # the <a> elements open around the walk's position
+    collect_links = links
     skipping = 0
     serial = 0  # block-level elements started so far: each one's number
     tables = TableLayout()
@@ -315,6 +344,8 @@ def segment_html(root: Any) -> list[Block]:
                 if builder.owner is not None:
                     builder.flush()
                 block_tags.append(tag)
+                aria = element.get("role")  # rare: one C lookup, no Python call for the others
+                builder.structure_tags.append(structure_tag(tag, element, aria) if aria else tag)
                 serial += 1
                 builder.containers.append(serial)
                 if tag in TABLE_TAGS:
@@ -333,22 +364,27 @@ def segment_html(root: Any) -> list[Block]:
             else:
                 token_stack.append(_nearest_tokens(own_tokens))
             if tag == "a":
-                links += 1
+                if collect_links and not in_link:
+                    builder.open_link((element.get("href") or "").strip())
+                in_link += 1
             text = element.text
             if text:
-                builder.add(text, links > 0, block_tags[-1] if block_tags else tag, path, token_stack[-1])
+                builder.add(text, in_link > 0, block_tags[-1] if block_tags else tag, path, token_stack[-1])
             continue
         if skipping:
             skipping -= 1
             if skipping == 0:
-                _add_tail(builder, element, links, block_tags, path, token_stack)
+                _add_tail(builder, element, in_link, block_tags, path, token_stack)
             continue
         if tag == "a":
-            links -= 1
+            in_link -= 1
+            if collect_links and not in_link:
+                builder.close_link()
         if tag in BLOCK_TAGS:
             if builder.owner is not None:
                 builder.flush()
             block_tags.pop()
+            builder.structure_tags.pop()
             builder.containers.pop()
             if tag == "table":
                 tables.end_table()
@@ -356,7 +392,7 @@ def segment_html(root: Any) -> list[Block]:
         token_stack.pop()
         own_tokens.pop()
         if element.tail and element is not start:
-            _add_tail(builder, element, links, block_tags, path, token_stack)
+            _add_tail(builder, element, in_link, block_tags, path, token_stack)
     builder.flush()
     return builder.blocks
 
