@@ -90,12 +90,18 @@ def test_the_page_column_is_found_or_named() -> None:
         clean_batch({"page": [ARTICLE]}, column="body")
 
 
+def not_installed(monkeypatch: pytest.MonkeyPatch, library: str) -> None:
+    """Make ``library`` and its modules unimportable, as if not installed (even when imported already)."""
+    for name in [library, *(n for n in sys.modules if n.startswith(library + "."))]:
+        monkeypatch.setitem(sys.modules, name, None)
+
+
 def test_a_missing_library_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "datatrove", None)  # as if not installed
+    not_installed(monkeypatch, "datatrove")
     monkeypatch.delitem(sys.modules, "cleaner.integrations.datatrove_step", raising=False)
     with pytest.raises(ImportError, match=r"needs datatrove: pip install 'web-cleaner\[integrations\]'"):
         importlib.import_module("cleaner.integrations.datatrove_step")
-    monkeypatch.setitem(sys.modules, "datasets", None)
+    not_installed(monkeypatch, "datasets")
     from cleaner.integrations.hf_datasets import output_features
 
     with pytest.raises(ImportError, match=r"needs datasets: pip install 'web-cleaner\[integrations\]'"):

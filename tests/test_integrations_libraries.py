@@ -2,7 +2,9 @@
 
 Documents and datasets are built in memory; nothing is downloaded. Marked slow: `make
 test-slow` installs the extra (pyarrow, pandas, huggingface_hub...: too much for `make
-test`) and runs them; without it they are skipped.
+test`) and runs them; without it they are skipped. The libraries are imported by the
+fixtures, not at collection: importing them takes seconds that a `make test` run, which
+deselects these tests, would pay for nothing.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import json
 import os
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -18,19 +21,34 @@ from test_integrations import ARTICLE, NAV_ONLY
 
 import cleaner
 from cleaner import Config, pipeline
+from cleaner.integrations.hf_datasets import clean_batch, clean_dataset
 from cleaner.model import REASONS
 
 pytestmark = pytest.mark.slow
 
-datatrove = pytest.importorskip("datatrove", reason="needs the integrations extra: pip install -e '.[integrations]'")
-datasets = pytest.importorskip("datasets", reason="needs the integrations extra: pip install -e '.[integrations]'")
+NEEDS = "needs the integrations extra: pip install -e '.[integrations]'"
 
-from datatrove.data import Document  # noqa: E402
-from datatrove.executor import LocalPipelineExecutor  # noqa: E402
-from datatrove.pipeline.writers import JsonlWriter  # noqa: E402
 
-from cleaner.integrations.datatrove_step import CleanerExtractor  # noqa: E402
-from cleaner.integrations.hf_datasets import clean_batch, clean_dataset  # noqa: E402
+@pytest.fixture(scope="module")
+def dt() -> SimpleNamespace:
+    """datatrove's Document, executor and writer, and cleaner's step."""
+    pytest.importorskip("datatrove", reason=NEEDS)
+    from datatrove.data import Document
+    from datatrove.executor import LocalPipelineExecutor
+    from datatrove.pipeline.writers import JsonlWriter
+
+    from cleaner.integrations.datatrove_step import CleanerExtractor
+
+    return SimpleNamespace(
+        Document=Document, Executor=LocalPipelineExecutor, JsonlWriter=JsonlWriter, CleanerExtractor=CleanerExtractor
+    )
+
+
+@pytest.fixture(scope="module")
+def datasets() -> Any:
+    """The datasets library."""
+    return pytest.importorskip("datasets", reason=NEEDS)
+
 
 FRENCH = (
     "<html><body><article><h1>Le tramway revient</h1>"
@@ -53,7 +71,10 @@ def broken_on(marker: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pipeline, "decide", maybe_broken)
 
 
-def test_datatrove_pipeline_cleans_drops_and_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_datatrove_pipeline_cleans_drops_and_counts(
+    dt: SimpleNamespace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Document = dt.Document
     broken_on("BROKEN-PAGE", monkeypatch)
     docs = [
         Document(text=ARTICLE, id="a", metadata={"url": "https://news.example.com/trams", "date": "2024-05-01"}),
@@ -61,9 +82,9 @@ def test_datatrove_pipeline_cleans_drops_and_counts(tmp_path: Path, monkeypatch:
         Document(text=FRENCH, id="fr", metadata={"url": "https://journal.example.fr/tram"}),
         Document(text=ARTICLE.replace("<body>", "<body><!-- BROKEN-PAGE -->"), id="broken"),
     ]
-    step = CleanerExtractor(Config(languages=("en",)))
-    writer = JsonlWriter(str(tmp_path / "out"), compression=None)
-    LocalPipelineExecutor(pipeline=[docs, step, writer], logging_dir=str(tmp_path / "logs"), workers=1).run()
+    step = dt.CleanerExtractor(Config(languages=("en",)))
+    writer = dt.JsonlWriter(str(tmp_path / "out"), compression=None)
+    dt.Executor(pipeline=[docs, step, writer], logging_dir=str(tmp_path / "logs"), workers=1).run()
     written = (tmp_path / "out" / "00000.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(written) == 1
     record = json.loads(written[0])
@@ -91,7 +112,8 @@ def test_datatrove_pipeline_cleans_drops_and_counts(tmp_path: Path, monkeypatch:
     assert counts["clean_error"] == 1
 
 
-def test_datatrove_step_restarts_on_a_hang_or_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_datatrove_step_restarts_on_a_hang_or_a_crash(dt: SimpleNamespace, monkeypatch: pytest.MonkeyPatch) -> None:
+    Document = dt.Document
     clean = cleaner.clean
 
     def misbehaving(content: Any, url: Any = None, **options: Any) -> Any:
@@ -104,7 +126,7 @@ def test_datatrove_step_restarts_on_a_hang_or_a_crash(monkeypatch: pytest.Monkey
     monkeypatch.setattr(cleaner, "clean", misbehaving)  # the sandbox process is forked: it sees this too
     docs = [Document(text=ARTICLE + "<!-- HANG -->", id="hang"), Document(text=ARTICLE + "<!-- CRASH -->", id="crash")]
     docs.append(Document(text=ARTICLE, id="ok"))
-    step = CleanerExtractor(timeout=3)
+    step = dt.CleanerExtractor(timeout=3)
     started = time.monotonic()
     out = list(step.run(iter(docs)))
     assert [d.id for d in out] == ["ok"]  # a new sandbox cleans the page after them
@@ -113,7 +135,7 @@ def test_datatrove_step_restarts_on_a_hang_or_a_crash(monkeypatch: pytest.Monkey
     assert (counts["timeout"], counts["broken_process"], counts["forwarded"]) == (1, 1, 1)
 
 
-def test_clean_dataset_types_columns_whatever_the_first_batch_holds() -> None:
+def test_clean_dataset_types_columns_whatever_the_first_batch_holds(datasets: Any) -> None:
     # The first batch (2 rows) names no author; the second does: without declared types
     # Arrow would have typed the author field null and refused the string.
     no_author = ARTICLE.replace("<meta name='author' content='Jane Doe'>", "")
@@ -137,7 +159,7 @@ def test_clean_dataset_types_columns_whatever_the_first_batch_holds() -> None:
     assert kept["crawl"] == [1, 3]
 
 
-def test_clean_batch_in_a_plain_map_and_a_text_column() -> None:
+def test_clean_batch_in_a_plain_map_and_a_text_column(datasets: Any) -> None:
     # datatrove's and Common Crawl's readers leave the HTML in `text`: the clean text replaces it.
     pages = datasets.Dataset.from_dict({"text": [ARTICLE], "id": ["a"]})
     out = pages.map(clean_batch, batched=True)
