@@ -21,6 +21,7 @@ EXTRAS_test := .[test,train]
 EXTRAS_dev := .[dev]
 EXTRAS_eval := .[eval,train]
 EXTRAS_ray := .[test,ray]
+EXTRAS_integrations := .[test,integrations]
 $(VENV)/.installed-%: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '$(EXTRAS_$*)'
 	touch $@
@@ -28,7 +29,8 @@ $(VENV)/.installed-%: pyproject.toml | $(PY)
 install: $(VENV)/.installed-run
 
 # Every extra at once, for a developer who works on all of it.
-install-all: $(VENV)/.installed-test $(VENV)/.installed-dev $(VENV)/.installed-eval $(VENV)/.installed-ray
+install-all: $(VENV)/.installed-test $(VENV)/.installed-dev $(VENV)/.installed-eval $(VENV)/.installed-ray \
+	$(VENV)/.installed-integrations
 
 run: $(VENV)/.installed-run
 	$(VENV)/bin/cleaner clean samples/ -o out/clean.jsonl --explain --overwrite
@@ -38,8 +40,9 @@ test: $(VENV)/.installed-test
 
 # The tests `make test` (CI) leaves out for time, marked `slow`: the Ray executor on a local
 # Ray instance, a run killed at random points and resumed, SIGTERM and a closed stdout in a
-# subprocess (about 100 s together).
-test-slow: $(VENV)/.installed-test $(VENV)/.installed-ray
+# subprocess (about 100 s together); and the datatrove step and the datasets recipe with the
+# real libraries, whose extra (pyarrow, pandas, huggingface_hub...) is too big for `make test`.
+test-slow: $(VENV)/.installed-test $(VENV)/.installed-ray $(VENV)/.installed-integrations
 	$(PY) -m pytest -q -m slow
 
 # A long randomised fuzz session (outside CI, which runs a few fixed-seed examples of the

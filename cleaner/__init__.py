@@ -23,11 +23,13 @@ Where things are: the package tree is the flow of a document, and each sub-packa
     explain/     why: ``cleaner explain`` on a terminal, ``cleaner report`` as an HTML page
     learning/    training the learned extractor, and scoring against gold text (devdata)
     cli.py       the ``cleaner`` command: each command calls one function of the above
+    integrations/  steps for other pipelines on top of ``clean()``: datatrove, Hugging Face datasets
 
 Beside them: ``model.py`` (Document, Block, Decision, Result and the reason codes),
 ``config.py`` (the one immutable Config), ``errors.py`` (error types with exit codes),
 ``version.py``. A package imports only from the packages listed above it (and the
-modules beside them); no module takes another's private names (``_name``).
+modules beside them; ``integrations/`` from this module too); no module takes another's
+private names (``_name``).
 """
 
 from collections.abc import Iterator as _Iterator

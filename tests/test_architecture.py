@@ -25,10 +25,10 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "cleaner"
 MAX_LINES = 500
-# Modules imported where they are used, not at the top: the extras (ray, pyarrow, lightgbm),
+# Modules imported where they are used, not at the top: the extras (ray, pyarrow, lightgbm, datasets),
 # the POSIX-only `resource`, and trafilatura, which costs every process 0.2 s of start-up
 # (a third of `cleaner --help`) while only its adapter and the ensemble run it.
-OPTIONAL = frozenset({"ray", "pyarrow", "lightgbm", "resource", "trafilatura"})
+OPTIONAL = frozenset({"ray", "pyarrow", "lightgbm", "datasets", "resource", "trafilatura"})
 # The flow, first to last: a module imports only from its own layer and those before it.
 LAYERS = (
     ("cleaner.version", "cleaner.errors", "cleaner.model", "cleaner.config"),
@@ -42,6 +42,7 @@ LAYERS = (
     ("cleaner.batch",),
     ("cleaner.explain", "cleaner.learning"),
     ("cleaner.cli", "cleaner"),
+    ("cleaner.integrations",),
 )
 
 

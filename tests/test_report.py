@@ -24,7 +24,15 @@ from click.testing import CliRunner
 
 from cleaner.cli import cli
 from cleaner.errors import UsageError
-from cleaner.explain.report_data import is_explained_output, shown_document
+from cleaner.explain.report import render_page
+from cleaner.explain.report_data import (
+    TOP_FILES,
+    build_report,
+    is_explained_output,
+    shown_document,
+    site_name,
+    top_folders,
+)
 from cleaner.model import reason_family
 
 ARTICLE = (
@@ -93,15 +101,20 @@ def render_dom(browser: str, page: Path, profile: Path) -> lxml.html.HtmlElement
     return lxml.html.fromstring(done.stdout.decode("utf-8"))
 
 
-def expected_counts(records: list[dict[str, Any]]) -> dict[str, Any]:
-    """Counts made straight from the JSONL: removed blocks and characters by family and by site."""
+def expected_counts(records: list[dict[str, Any]], top_site: str) -> dict[str, Any]:
+    """Counts made straight from the JSONL: removed blocks and characters by family and by site.
+
+    The fixture's pages have no url: each is counted under its folder (alpha, beta), and
+    dump.txt, at the corpus's top, under ``top_site``.
+    """
     by_family: Counter[str] = Counter()
     blocks_by_family: Counter[str] = Counter()
     by_site: defaultdict[str, int] = defaultdict(int)
     for record in records:
         meta = record["metadata"]
         source = meta["source"]
-        site = meta["host"] or (source.rsplit("/", 1)[0] + "/" if "/" in source else "(top folder)")
+        assert meta["host"] is None and meta["canonical_url"] is None
+        site = {"alpha": "alpha", "beta": "beta"}.get(source.split("/")[0], top_site if source == "dump.txt" else "?")
         for removed in record["removed"]:
             family = reason_family(removed["reason"])
             by_family[family] += len(removed["text"])
@@ -110,13 +123,14 @@ def expected_counts(records: list[dict[str, Any]]) -> dict[str, Any]:
     return {"by_family": by_family, "blocks_by_family": blocks_by_family, "by_site": dict(by_site)}
 
 
-def table_counts(dom: lxml.html.HtmlElement, table_id: str) -> tuple[Counter[str], Counter[str]]:
+def table_counts(dom: lxml.html.HtmlElement, prefix: str = "") -> tuple[Counter[str], Counter[str]]:
+    """The totals table's characters and blocks by family: of every document, or (prefix ``shown-``) of those shown."""
     chars: Counter[str] = Counter()
     blocks: Counter[str] = Counter()
-    for row in dom.get_element_by_id(table_id).xpath("tbody/tr"):
+    for row in dom.get_element_by_id("totals").xpath("tbody/tr"):
         family = row.get("data-family")
-        chars[family] = int(row.xpath("td[@class='chars']")[0].text_content())
-        blocks[family] = int(row.xpath("td[@class='blocks']")[0].text_content())
+        chars[family] = int(row.xpath(f"td[contains(@class, '{prefix}chars')]")[0].text_content())
+        blocks[family] = int(row.xpath(f"td[contains(@class, '{prefix}blocks')]")[0].text_content())
     return chars, blocks
 
 
@@ -150,7 +164,8 @@ def test_the_rendered_page_shows_the_counts_of_the_jsonl(
     assert "<script>alert(1)</script>" not in raw  # page text is escaped, never run
 
     dom = render_dom(browser, page, tmp_path / "profile")
-    want = expected_counts(records)
+    # a JSONL output does not say which folder was cleaned: its top-level files are grouped
+    want = expected_counts(records, "corpus" if source == "corpus" else TOP_FILES)
 
     # the summary line
     summary = dom.get_element_by_id("summary")
@@ -160,11 +175,16 @@ def test_the_rendered_page_shows_the_counts_of_the_jsonl(
     assert int(summary.get("data-removed-chars")) == sum(want["by_family"].values())
     assert int(summary.get("data-kept-chars")) == sum(len(t) for r in records for t in r["text"].split("\n") if t)
 
-    # the totals table, and the one the page's script builds from the blocks it shows
-    assert table_counts(dom, "totals") == (want["by_family"], want["blocks_by_family"])
-    js_table = dom.get_element_by_id("js-totals")
-    assert js_table.get("data-ready") == "yes", "the page's script did not run"
-    assert table_counts(dom, "js-totals") == (want["by_family"], want["blocks_by_family"])
+    # one totals table: the counts of every document, and those the page's script makes
+    # from the blocks it shows (the same here: every document is shown)
+    assert len(dom.xpath("//table[@id='totals']")) == 1 and not dom.xpath("//*[@id='js-totals']")
+    assert table_counts(dom) == (want["by_family"], want["blocks_by_family"])
+    totals = dom.get_element_by_id("totals")
+    assert totals.get("data-ready") == "yes", "the page's script did not run"
+    assert table_counts(dom, "shown-") == (want["by_family"], want["blocks_by_family"])
+    foot = [td.text_content() for td in totals.xpath("tfoot/tr/td")]
+    assert foot[1:] == [str(sum(len(r["removed"]) for r in records)), str(sum(want["by_family"].values()))] * 2
+    assert totals.get("class") is None  # the columns of the blocks shown are hidden: they say the same
 
     # the charts: removed characters by family, and by site
     by_family = {
@@ -214,7 +234,7 @@ def test_rebuilding_blocks_from_a_record() -> None:
         ("© 2024", False, "legal"),
         ("kept two", True, "content"),
     ]
-    assert doc.site == "a/" and doc.blocks[0].detail == "links"
+    assert doc.site == "a" and doc.blocks[0].detail == "links"
 
 
 def test_output_without_explanations_is_refused(tmp_path: Path) -> None:
@@ -225,3 +245,40 @@ def test_output_without_explanations_is_refused(tmp_path: Path) -> None:
     source = tmp_path / "source.jsonl"
     source.write_text(json.dumps({"id": "x", "html": "<p>a page</p>"}) + "\n")
     assert not is_explained_output(source)  # a JSONL corpus to clean, not cleaner output
+
+
+def test_sites_are_hosts_or_folders(tmp_path: Path) -> None:
+    def site(source: str, folders: dict[str, str] | None = None, **meta: Any) -> str:
+        return site_name({"source": source, **meta}, folders or {})
+
+    assert site("x.warc.gz#12", host="example.com", url="https://www.example.com/a") == "example.com"
+    assert site("pages.jsonl#3", url="https://www.example.org/a") == "example.org"  # a record without host
+    assert site("html/a.html", canonical_url="https://news.example.net/story") == "news.example.net"
+    assert site("html/a.html") == "html"
+    assert site("2024/05/a.html") == "2024/05"
+    assert site("a.html", {"a.html": "corpus"}) == "corpus"
+    assert site("pages.jsonl#3", {"pages.jsonl": "crawl"}) == "crawl"
+    assert site("pages.jsonl#3") == "pages.jsonl"  # the folder is not known: an archive names itself
+    assert site("a.html") == site("b.txt") == TOP_FILES  # and single files at the top are grouped
+
+    corpus = tmp_path / "mycorpus"
+    (corpus / "sub").mkdir(parents=True)
+    for name in ("top.html", "sub/inner.html"):
+        (corpus / name).write_text("<p>x</p>", encoding="utf-8")
+    (tmp_path / "alone.txt").write_text("x", encoding="utf-8")
+    assert top_folders([corpus, tmp_path / "alone.txt"]) == {"top.html": "mycorpus", "alone.txt": tmp_path.name}
+
+
+def test_the_columns_of_the_documents_shown_appear_when_some_are_not() -> None:
+    record = {
+        "text": "kept",
+        "metadata": {"source": "a/b.html", "host": None, "status": "ok"},
+        "removed": [{"block": 1, "reason": "nav.menu", "by": "rules", "text": "Home"}],
+    }
+    docs = [shown_document(record), shown_document(record)]
+    everything = lxml.html.fromstring(render_page(build_report(docs, "t")))
+    assert everything.get_element_by_id("totals").get("class") is None
+    first_only = lxml.html.fromstring(render_page(build_report(docs, "t", limit=1)))
+    totals = first_only.get_element_by_id("totals")
+    assert totals.get("class") == "partial"
+    assert [td.text_content() for td in totals.xpath("tbody/tr/td")][:3] == ["nav", "2", "8"]

@@ -114,15 +114,24 @@ def _site_rows(data: ReportData) -> list[tuple[str, Counter[str]]]:
 
 
 def _totals_table(data: ReportData) -> str:
+    """The one table of totals: removed blocks and characters by family, of every document counted.
+
+    Two more columns, filled by the page's script from the blocks it shows, give the same
+    counts for the documents shown block by block; they are displayed only when fewer
+    documents are shown than counted (``--limit``), where they differ.
+    """
+    shown = '<td class="shown-blocks shown-col"></td><td class="shown-chars shown-col"></td>'
     rows = "".join(
         f'<tr data-family="{_e(f)}"><td><span class="swatch fam-{_e(f)}"></span>{_e(f)}</td>'
-        f'<td class="blocks">{data.blocks_by_family[f]}</td><td class="chars">{data.by_family[f]}</td></tr>'
+        f'<td class="blocks">{data.blocks_by_family[f]}</td><td class="chars">{data.by_family[f]}</td>{shown}</tr>'
         for f in sorted(data.by_family, key=lambda f: (-data.by_family[f], f))
     )
+    partial = ' class="partial"' if len(data.shown) < data.documents else ""
     return (
-        '<table id="totals"><thead><tr><th>family</th><th>removed blocks</th><th>removed characters</th></tr>'
-        f"</thead><tbody>{rows}</tbody><tfoot><tr><td>all</td><td class='blocks'>{data.removed_blocks}</td>"
-        f"<td class='chars'>{sum(data.by_family.values())}</td></tr></tfoot></table>"
+        f'<table id="totals"{partial}><thead><tr><th>family</th><th>removed blocks</th><th>removed characters</th>'
+        '<th class="shown-col">blocks in the documents shown</th><th class="shown-col">characters in them</th>'
+        f"</tr></thead><tbody>{rows}</tbody><tfoot><tr><td>all</td><td class='blocks'>{data.removed_blocks}</td>"
+        f"<td class='chars'>{sum(data.by_family.values())}</td>{shown}</tr></tfoot></table>"
     )
 
 
@@ -180,7 +189,8 @@ h1{font-size:1.5em}h2{font-size:1.05em;margin:.2em 0}
 figure{margin:1em 0}figcaption{font-weight:600;margin-bottom:.3em}
 .chart text{font-size:12px;fill:#343a40}.chart .num{fill:#495057}
 table{border-collapse:collapse;margin:.5em 0}td,th{padding:2px 8px;text-align:left;vertical-align:top}
-#totals td.blocks,#totals td.chars,#js-totals td{text-align:right}
+#totals td+td{text-align:right}#totals .shown-col{display:none;color:#868e96}
+#totals.partial .shown-col{display:table-cell}
 .meta th{color:#868e96;font-weight:normal}
 .legend label{display:inline-block;margin:0 .8em .3em 0;cursor:pointer}
 .swatch{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:-1px;border-radius:2px}
@@ -197,23 +207,28 @@ table{border-collapse:collapse;margin:.5em 0}td,th{padding:2px 8px;text-align:le
 
 _JS = """
 (function () {
-  // Totals recomputed from the blocks on the page, so what is shown can be checked against the charts.
+  // The totals of the blocks on the page, in the totals table's last columns, so what is
+  // shown can be checked against the counts of every document.
   var blocks = document.querySelectorAll('.block.removed');
-  var byFamily = {};
+  var byFamily = {}, all = {blocks: 0, chars: 0};
   blocks.forEach(function (b) {
     var f = b.dataset.family, n = parseInt(b.dataset.chars, 10);
     byFamily[f] = byFamily[f] || {blocks: 0, chars: 0};
     byFamily[f].blocks += 1; byFamily[f].chars += n;
+    all.blocks += 1; all.chars += n;
   });
-  var body = document.querySelector('#js-totals tbody');
-  Object.keys(byFamily).sort().forEach(function (f) {
-    var tr = document.createElement('tr');
-    tr.dataset.family = f;
-    tr.innerHTML = '<td>' + f + '</td><td class="blocks">' + byFamily[f].blocks +
-      '</td><td class="chars">' + byFamily[f].chars + '</td>';
-    body.appendChild(tr);
-  });
-  document.getElementById('js-totals').dataset.ready = 'yes';
+  var totals = document.getElementById('totals');
+  var fill = function (tr, counts) {
+    tr.querySelector('.shown-blocks').textContent = counts.blocks;
+    tr.querySelector('.shown-chars').textContent = counts.chars;
+  };
+  if (totals) {
+    totals.querySelectorAll('tbody tr').forEach(function (tr) {
+      fill(tr, byFamily[tr.dataset.family] || {blocks: 0, chars: 0});
+    });
+    fill(totals.querySelector('tfoot tr'), all);
+    totals.dataset.ready = 'yes';
+  }
   // The legend hides or shows the removed blocks of a family.
   document.querySelectorAll('.legend input').forEach(function (box) {
     box.addEventListener('change', function () {
@@ -268,8 +283,6 @@ def render_page(data: ReportData) -> str:
         + _bar_chart("by-site", _site_rows(data), "Removed characters by site (stacked by family)")
         + "<h2>Totals</h2>"
         + _totals_table(data)
-        + '<h2>Totals of the blocks shown below</h2><table id="js-totals"><thead><tr><th>family</th>'
-        "<th>removed blocks</th><th>removed characters</th></tr></thead><tbody></tbody></table>"
         + f"<h2>Documents</h2><p>{shown_note}; hover a struck-through block for its reason and evidence.</p>"
         + _index(data)
         + f'<div class="legend">{legend}</div><p><input id="filter" placeholder="filter by source" size="40"></p>'

@@ -3,7 +3,7 @@
 The page (:mod:`cleaner.explain.report`: inline CSS, JavaScript and SVG, nothing fetched) has:
 
 - for the corpus, the removed characters by reason family and by site as bar charts,
-  and a table of the totals;
+  and one table of the totals by family;
 - for each document (the first ``limit`` of them), its metadata and its blocks in page
   order: kept ones as they are, removed ones struck through and coloured by reason
   family, with the reason code, the extractor and its evidence on hover;
@@ -14,7 +14,8 @@ JSONL file that ``cleaner clean --explain`` wrote (recognised by its records: ``
 ``text``, ``metadata.cleaner_version`` and ``removed``); the failed documents in the
 errors file beside it are listed too. A record's blocks are rebuilt from its ``text``
 (the kept blocks joined by newlines; no block holds a newline) and ``removed`` (each
-dropped block with its index), so both inputs give the same page.
+dropped block with its index), so both inputs give the same page, but for the name of
+the site of a local file at the top of the corpus (see :func:`site_name`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,12 +31,14 @@ from typing import Any
 from cleaner.batch.local import clean_corpus
 from cleaner.config import Config
 from cleaner.errors import UsageError
+from cleaner.io import discover, host_of
 from cleaner.model import REASONS, reason_family
 from cleaner.output.records import result_record
 from cleaner.output.writers import default_errors_path
 
 __all__ = [
     "DEFAULT_LIMIT",
+    "TOP_FILES",
     "ReportData",
     "ShownBlock",
     "ShownDocument",
@@ -44,6 +47,8 @@ __all__ = [
     "records_from_corpus",
     "records_from_output",
     "shown_document",
+    "site_name",
+    "top_folders",
 ]
 
 # Documents shown block by block: enough to browse, few enough that the page opens
@@ -158,8 +163,8 @@ def is_explained_output(path: str | Path) -> bool:
     return True
 
 
-def shown_document(record: dict[str, Any]) -> ShownDocument:
-    """Rebuild a document's blocks from its record's ``text`` and ``removed``."""
+def shown_document(record: dict[str, Any], top_folders: Mapping[str, str] | None = None) -> ShownDocument:
+    """Rebuild a document's blocks from its record's ``text`` and ``removed``; its site by :func:`site_name`."""
     meta = record.get("metadata") or {}
     removed = {int(r["block"]): r for r in record.get("removed") or []}
     text = record.get("text") or ""
@@ -185,7 +190,7 @@ def shown_document(record: dict[str, Any]) -> ShownDocument:
     error = meta.get("error") or {}
     return ShownDocument(
         source=str(meta.get("source") or record.get("id") or ""),
-        site=_site(meta),
+        site=site_name(meta, top_folders or {}),
         status=str(meta.get("status") or "ok"),
         metadata=meta,
         blocks=blocks,
@@ -193,13 +198,42 @@ def shown_document(record: dict[str, Any]) -> ShownDocument:
     )
 
 
-def _site(meta: dict[str, Any]) -> str:
-    """The host, else the folder of a local file (as the corpus pass groups pages)."""
-    if meta.get("host"):
-        return str(meta["host"])
-    source = str(meta.get("source") or "").split("#", 1)[0]
-    folder = source.rsplit("/", 1)[0] if "/" in source else ""
-    return f"{folder}/" if folder else "(top folder)"
+# The group of the files at the top of a corpus when the folder's name is not known (a
+# JSONL output does not record which folder was cleaned).
+TOP_FILES = "(files at the top of the corpus)"
+
+
+def site_name(meta: Mapping[str, Any], top_folders: Mapping[str, str]) -> str:
+    """The site a document is counted under: a host, else the folder its file is in.
+
+    The host of the record's url (``host``), else the host of the page's canonical url
+    (a saved page names its own site, as the corpus pass reads it); for a local file with
+    neither, the folder of its source (``alpha`` for ``alpha/page.html``), and for a file
+    at the top of the corpus the name of the folder given, from ``top_folders`` (its source
+    -> that name; :func:`top_folders`). Without it (a JSONL output does not say which
+    folder was cleaned), an archive at the top is named by itself (``pages.jsonl``) and the
+    other files there are grouped under :data:`TOP_FILES`.
+    """
+    host = meta.get("host") or host_of(meta.get("url")) or host_of(meta.get("canonical_url"))
+    if host:
+        return str(host)
+    source = str(meta.get("source") or "")
+    path, member, _ = source.partition("#")
+    folder, _, name = path.rpartition("/")
+    return folder or top_folders.get(path) or (name if member else TOP_FILES)
+
+
+def top_folders(paths: Sequence[str | Path]) -> dict[str, str]:
+    """The name of the folder each file at the top of a corpus sits in: its source -> the folder's name.
+
+    The folder given for the files at its top (``corpus`` for ``corpus/page.html``), the
+    folder holding a file given by itself; stdin has none.
+    """
+    return {
+        inp.relpath: inp.path.resolve().parent.name
+        for inp in discover(paths)
+        if not inp.site and inp.relpath != "-" and "/" not in inp.relpath
+    }
 
 
 def records_from_output(path: Path) -> Iterator[ShownDocument]:
@@ -228,8 +262,9 @@ def records_from_output(path: Path) -> Iterator[ShownDocument]:
 def records_from_corpus(paths: Sequence[str | Path], config: Config, jobs: int | None) -> Iterator[ShownDocument]:
     """Clean the corpus with explanations on and turn every result into a ShownDocument."""
     config = config.replace(explain=True)
+    folders = top_folders(paths)
     for result in clean_corpus(paths, config=config, jobs=jobs):
-        yield shown_document(result_record(result, config))
+        yield shown_document(result_record(result, config), folders)
 
 
 def build_report(documents: Iterable[ShownDocument], title: str, limit: int = DEFAULT_LIMIT) -> ReportData:
