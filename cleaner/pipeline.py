@@ -191,6 +191,7 @@ def clean_document(document: Document, config: Config) -> Result:
                 links=config.links,
                 base_url=document.url,
             )
+            metadata["text_format"] = "markdown"
     except Exception as exc:  # noqa: BLE001 - isolation is this function's job
         return error_result(document, stage, exc, _base_metadata(document, config))
     metadata.update(_base_metadata(document, config))

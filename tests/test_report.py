@@ -22,6 +22,7 @@ import lxml.html
 import pytest
 from click.testing import CliRunner
 
+from cleaner import Config, clean
 from cleaner.cli import cli
 from cleaner.errors import UsageError
 from cleaner.explain.report import render_page
@@ -34,6 +35,7 @@ from cleaner.explain.report_data import (
     top_folders,
 )
 from cleaner.model import reason_family
+from cleaner.output.records import result_record
 
 ARTICLE = (
     "<html><head><meta charset='utf-8'><title>{title}</title></head><body>"
@@ -235,6 +237,29 @@ def test_rebuilding_blocks_from_a_record() -> None:
         ("kept two", True, "content"),
     ]
     assert doc.site == "a" and doc.blocks[0].detail == "links"
+
+
+def test_a_markdown_record_shows_its_removed_blocks_then_its_text() -> None:
+    """Markdown lines are not blocks (a table is one unit of several lines): no interleaving guessed."""
+    page = (
+        "<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav><article><h1>Trams</h1>"
+        "<p>The council voted on Tuesday to bring trams back to the old town after forty years of debate.</p>"
+        "<table><tr><th>Stop</th><th>First</th></tr><tr><td>Station</td><td>05:10</td></tr>"
+        "<tr><td>Square</td><td>05:16</td></tr></table>"
+        "<p>Construction starts in the autumn and is expected to cost 480 million francs in all.</p>"
+        "</article><footer>© 2024 City Paper</footer></body></html>"
+    )
+    result = clean(page, config=Config(markdown=True, explain=True))
+    record = result_record(result, Config(markdown=True, explain=True))
+    assert record["metadata"]["text_format"] == "markdown"
+    assert "| Station | 05:10 |" in record["text"]
+    doc = shown_document(record)
+    removed = [b.text for b in doc.blocks if not b.keep]
+    assert removed and removed == [r["text"] for r in sorted(record["removed"], key=lambda r: r["block"])]
+    assert [b.keep for b in doc.blocks] == [False] * len(removed) + [True]
+    assert doc.blocks[-1].text == record["text"]
+    plain = result_record(clean(page, config=Config(explain=True)), Config(explain=True))
+    assert "text_format" not in plain["metadata"]
 
 
 def test_output_without_explanations_is_refused(tmp_path: Path) -> None:

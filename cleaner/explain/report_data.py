@@ -15,7 +15,9 @@ JSONL file that ``cleaner clean --explain`` wrote (recognised by its records: ``
 errors file beside it are listed too. A record's blocks are rebuilt from its ``text``
 (the kept blocks joined by newlines; no block holds a newline) and ``removed`` (each
 dropped block with its index), so both inputs give the same page, but for the name of
-the site of a local file at the top of the corpus (see :func:`site_name`).
+the site of a local file at the top of the corpus (see :func:`site_name`). A record
+written as Markdown (``metadata.text_format``) shows its removed blocks in page order,
+then its text: Markdown lines are not the kept blocks.
 """
 
 from __future__ import annotations
@@ -163,29 +165,31 @@ def is_explained_output(path: str | Path) -> bool:
     return True
 
 
+def _removed_block(entry: Mapping[str, Any]) -> ShownBlock:
+    """A ``removed`` entry of a record as the report shows it."""
+    reason, by = str(entry.get("reason", "")), str(entry.get("by", ""))
+    detail, role = str(entry.get("detail") or ""), str(entry.get("role") or "")
+    return ShownBlock(str(entry.get("text", "")), False, reason, by, detail, role)
+
+
 def shown_document(record: dict[str, Any], top_folders: Mapping[str, str] | None = None) -> ShownDocument:
     """Rebuild a document's blocks from its record's ``text`` and ``removed``; its site by :func:`site_name`."""
     meta = record.get("metadata") or {}
     removed = {int(r["block"]): r for r in record.get("removed") or []}
     text = record.get("text") or ""
-    kept = text.split("\n") if text else []
+    markdown = meta.get("text_format") == "markdown"  # its lines are Markdown, not the kept blocks
+    kept = [text] if markdown and text else text.split("\n") if text else []
     total = len(kept) + len(removed)
     blocks: list[ShownBlock] = []
-    if all(0 <= i < total for i in removed):
+    if not markdown and all(0 <= i < total for i in removed):
         kept_iter = iter(kept)
         for i in range(total):
             if i in removed:
-                r = removed[i]
-                blocks.append(ShownBlock(str(r.get("text", "")), False, str(r.get("reason", "")), str(r.get("by", ""))))
-                blocks[-1].detail = str(r.get("detail") or "")
-                blocks[-1].role = str(r.get("role") or "")
+                blocks.append(_removed_block(removed[i]))
             else:
                 blocks.append(ShownBlock(next(kept_iter), True))
-    else:  # not a record cleaner wrote: show the removed blocks, then the text
-        blocks = [
-            ShownBlock(str(r.get("text", "")), False, str(r.get("reason", "")), str(r.get("by", "")))
-            for r in removed.values()
-        ]
+    else:  # Markdown, or not a record cleaner wrote: the removed blocks in page order, then the text
+        blocks = [_removed_block(r) for _, r in sorted(removed.items())]
         blocks += [ShownBlock(line, True) for line in kept]
     error = meta.get("error") or {}
     return ShownDocument(
