@@ -68,6 +68,7 @@ STRING_FIELDS = (
     "extractor",
     "cleaner_version",
     "status",
+    "text_format",
     "skip_reason",
     "skip_detail",
 )
