@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 InputType = Literal["html", "text"]
 Status = Literal["ok", "empty", "error", "skipped"]
@@ -34,9 +34,12 @@ class Document:
     metadata: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class Role:
+class Role(NamedTuple):
     """What a block is in the page's structure, for Markdown output (:mod:`cleaner.page.markdown`).
+
+    A named tuple, not a frozen dataclass: the segmenter makes one for most list items,
+    headings and table cells of a page, and a tuple is built in C (a frozen dataclass sets
+    each of its ten fields through ``object.__setattr__``).
 
     ``kind`` is ``heading`` (``level`` 1-6), ``item`` (a list item: ``level`` its list
     nesting from 1, ``ordered`` for a numbered list), ``code`` (preformatted text) or

@@ -17,6 +17,7 @@ from cleaner.extractors.page_rules import apply_page_rules
 from cleaner.model import Block, Decision, Role
 from cleaner.output.records import front_matter
 from cleaner.page.markdown import escape_inline, escape_line, render_markdown
+from cleaner.page.roles import bullet
 from cleaner.page.segment import parse_html, segment_html, segment_text
 
 PARSER = MarkdownIt("commonmark").enable("table")
@@ -129,6 +130,12 @@ def test_markdown_has_the_words_of_the_plain_text() -> None:
     assert words(markdown) == words(plain)
 
 
+def test_bullet_written_as_text_is_the_item_marker() -> None:
+    blocks = segment_html(parse_html("<body><p>· first point</p><div>• second point<br>• third</div><p>0 · x</p></body>"))
+    text = render_markdown(blocks, [Decision(b.index, True, "content.article", "test") for b in blocks])
+    assert text.split("\n") == ["- first point", "- second point", "- third", "", "0 · x"]
+
+
 def test_escaping_keeps_plain_text_plain() -> None:
     assert escape_inline("a *b* [c](d) <e> snake_case _x_ 1 & 2 &amp;") == (
         "a \\*b\\* \\[c\\](d) \\<e> snake_case \\_x_ 1 & 2 \\&amp;"  # "_" after a letter only closes: no opener
@@ -209,8 +216,9 @@ _TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", 
 _WORDS = _TEXT.map(lambda t: " ".join(t.split())).filter(bool)
 _SPEC = st.one_of(
     st.tuples(st.just("heading"), _WORDS, st.integers(1, 6)),
-    st.tuples(st.just("item"), _WORDS, st.integers(1, 3)),
-    st.tuples(st.just("paragraph"), _WORDS, st.just(0)),
+    # a bullet written as text at a block's start ("· 0") is its list marker: test_bullet_written_as_text
+    st.tuples(st.just("item"), _WORDS.filter(lambda w: bullet(w) is None), st.integers(1, 3)),
+    st.tuples(st.just("paragraph"), _WORDS.filter(lambda w: bullet(w) is None), st.just(0)),
     # code as the segmenter gives it (Block.verbatim): its lines, no blank line at either end
     st.tuples(st.just("code"), st.lists(_TEXT.map(str.rstrip), min_size=1, max_size=3).map(_verbatim), st.just(0)),
     st.tuples(st.just("table"), st.lists(_WORDS.filter(lambda w: len(w) < 60), min_size=4, max_size=4), st.just(0)),

@@ -177,7 +177,7 @@ def _units(kept: Sequence[Block]) -> list[_Unit]:
 
 def _outside_table(block: Block) -> Block:
     """The block with its table position removed (its own kind kept)."""
-    role = replace(block.role, table=0, row=0, cell=0, header=False)
+    role = block.role._replace(table=0, row=0, cell=0, header=False)
     return replace(block, role=role)
 
 

@@ -1,15 +1,14 @@
 """The role of a block in the page's structure: heading, list item, table cell, code, quote.
 
-The segmenter asks :func:`html_role` once per block, with the block-level elements open
-around it (innermost last) and their serial numbers; :func:`line_role` reads a text
-dump's line. Roles change nothing in what is kept: the Markdown writer
+The segmenter keeps a stack of :class:`RoleContext`, one per block-level element open
+around its position, and reads each block's role from the innermost; :func:`line_role` reads a text dump's
+line. Roles change nothing in what is kept: the Markdown writer
 (:mod:`cleaner.page.markdown`) renders them, ``--explain`` and the report show them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cleaner.model import PARAGRAPH, Role
@@ -19,7 +18,9 @@ __all__ = [
     "TABLE_TAGS",
     "TableLayout",
     "bullet",
-    "html_role",
+    "CONTEXT_TAGS",
+    "ROOT_CONTEXT",
+    "RoleContext",
     "line_role",
     "list_marker",
     "structure_tag",
@@ -72,52 +73,88 @@ def structure_tag(tag: str, element: Any, aria: str) -> str:
     return tag if structured else stands_for  # <ol role="list"> stays numbered
 
 
-def html_role(block_tags: Sequence[str], serials: Sequence[int], columns: Mapping[int, int]) -> Role:
-    """The role of a block whose open block-level elements are ``block_tags`` (outermost first).
+# The elements that change the role of the blocks inside them: what gives a kind, a quote
+# or a table position, and the lists, rows, tables and table heads a kind or cell reads.
+# Any other element leaves its parent's context as it is.
+CONTEXT_TAGS = frozenset([*_ROLE_TAGS, *_LISTS, "tr", "table", "thead"])
 
-    ``block_tags`` are the elements' tags as their structure reads (:func:`structure_tag`).
-    ``serials`` are those elements' numbers (:attr:`cleaner.model.Block.containers`),
-    ``columns`` the column of each table cell by its number (:class:`TableLayout`).
-    The innermost heading, list item or ``<pre>`` gives the kind; the innermost table cell
-    gives the table position; every ``<blockquote>`` around the block counts.
+
+class RoleContext:
+    """What the open block-level elements say about a block inside them: its :attr:`role`.
+
+    The segmenter keeps a stack of contexts, one per open block-level element: the
+    outermost is :data:`ROOT_CONTEXT`; an element whose tag (as its structure reads,
+    :func:`structure_tag`) is in :data:`CONTEXT_TAGS` gets :meth:`enter`'s context, any
+    other its parent's. So each element costs one step as it opens, whatever the depth.
+
+    The innermost heading, list item or ``<pre>`` gives the kind (a list item's level is
+    the number of lists around it, numbered when the innermost is an ``<ol>``); the
+    innermost table cell gives the table position (its nearest row and table around it, a
+    header when it is a ``<th>`` or inside a ``<thead>`` of that table); every
+    ``<blockquote>`` counts. Besides ``role``, a context holds what the elements inside it
+    need: the innermost kind (kind, level, ordered, unit) and cell (cell, header, column,
+    row, table), the quotes, the open lists and whether the innermost is numbered, the
+    nearest row and table, and whether a ``<thead>`` opened since that table.
     """
-    if _ROLE_TAGS.isdisjoint(block_tags):  # most blocks: one set operation in C, no loop
-        return PARAGRAPH
-    kind, level, ordered, unit, quote = "", 0, False, 0, 0
-    table = row = cell = column = 0
-    header = False
-    for depth in range(len(block_tags) - 1, -1, -1):
-        tag = block_tags[depth]
-        if tag == "blockquote":
+
+    __slots__ = ("cell", "kind", "lists", "ordered", "quote", "role", "row", "table", "thead")
+
+    def __init__(self) -> None:
+        """The context outside every element: a block there is a paragraph."""
+        self.role = PARAGRAPH
+        self.kind: tuple[str, int, bool, int] | None = None
+        self.cell: tuple[int, bool, int, int, int] | None = None
+        self.quote = 0
+        self.lists = 0
+        self.ordered = False
+        self.row = 0
+        self.table = 0
+        self.thead = False
+
+    def enter(self, tag: str, serial: int, column: int) -> RoleContext:
+        """The context inside a child ``tag`` of :data:`CONTEXT_TAGS` (numbered ``serial``; a cell's ``column``)."""
+        child = RoleContext.__new__(RoleContext)
+        kind, cell, quote = self.kind, self.cell, self.quote
+        lists, ordered, row, table, thead = self.lists, self.ordered, self.row, self.table, self.thead
+        if tag in _HEADINGS:
+            kind = ("heading", _HEADINGS[tag], False, serial)
+        elif tag == "li":
+            kind = ("item", max(lists, 1), lists > 0 and ordered, serial)
+        elif tag == "pre":
+            kind = ("code", 0, False, serial)
+        elif tag == "blockquote":
             quote += 1
-        elif not kind and tag in _HEADINGS:
-            kind, level, unit = "heading", _HEADINGS[tag], serials[depth]
-        elif not kind and tag == "pre":
-            kind, unit = "code", serials[depth]
-        elif not kind and tag == "li":
-            kind, unit = "item", serials[depth]
-            level, ordered = _list_position(block_tags, depth)
-        elif not cell and tag in ("td", "th"):
-            cell, header = serials[depth], tag == "th"
-            column = columns.get(cell, 0)
-        elif cell and not row and tag == "tr":
-            row = serials[depth]
-        elif cell and not table and tag == "table":
-            table = serials[depth]
-        elif cell and not table and tag == "thead":
-            header = True
+        elif tag in _LISTS:
+            lists, ordered = lists + 1, tag == "ol"
+        elif tag == "table":
+            table, thead = serial, False
+        elif tag == "tr":
+            row = serial
+        elif tag == "thead":
+            thead = True
+        else:  # td, th
+            cell = (serial, tag == "th" or thead, column, row, table)
+        child.kind, child.cell, child.quote = kind, cell, quote
+        child.lists, child.ordered, child.row, child.table, child.thead = lists, ordered, row, table, thead
+        child.role = _block_role(kind, cell, quote)
+        return child
+
+
+def _block_role(
+    kind: tuple[str, int, bool, int] | None, cell: tuple[int, bool, int, int, int] | None, quote: int
+) -> Role:
+    """The role of a block given the innermost kind, the innermost cell and the quotes around it."""
     if not (kind or quote or cell):
         return PARAGRAPH
-    if not (row and table):  # a cell outside a row or table: libxml2 keeps stray cells
-        table = row = cell = column = 0
-        header = False
-    return Role(kind or "paragraph", level, ordered, unit, quote, table, row, cell, header, column)
+    name, level, ordered, unit = kind or ("paragraph", 0, False, 0)
+    if cell is None or not (cell[3] and cell[4]):  # a cell outside a row or table: libxml2 keeps stray cells
+        return Role(name, level, ordered, unit, quote)
+    number, header, column, row, table = cell
+    return Role(name, level, ordered, unit, quote, table, row, number, header, column)
 
 
-def _list_position(block_tags: Sequence[str], item_depth: int) -> tuple[int, bool]:
-    """The nesting of the list item at ``item_depth`` (1: a top list) and whether its list is numbered."""
-    lists = [tag for tag in block_tags[:item_depth] if tag in _LISTS]
-    return max(len(lists), 1), bool(lists) and lists[-1] == "ol"
+# The context outside every element.
+ROOT_CONTEXT = RoleContext()
 
 
 def bullet(text: str) -> re.Match[str] | None:

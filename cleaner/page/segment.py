@@ -16,7 +16,15 @@ import lxml.html
 
 from cleaner.errors import InputError
 from cleaner.model import Block, Role
-from cleaner.page.roles import TABLE_TAGS, TableLayout, html_role, line_role, structure_tag
+from cleaner.page.roles import (
+    CONTEXT_TAGS,
+    ROOT_CONTEXT,
+    TABLE_TAGS,
+    RoleContext,
+    TableLayout,
+    line_role,
+    structure_tag,
+)
 
 # Elements whose start or end ends the current block: the HTML block-level elements plus
 # table cells and <br>, which browsers render as a line break.
@@ -233,13 +241,11 @@ class _BlockBuilder:
         self.pieces: list[str] = []
         self.link_chars = 0
         self.owner: tuple[str, tuple[str, ...], frozenset[str], tuple[int, ...], Role] | None = None
-        # The open block-level elements, outermost first: their tags, the tags their
-        # structure reads as (ARIA roles: cleaner.page.roles.structure_tag), their serial numbers.
+        # The open block-level elements, outermost first: their tags, serial numbers and
+        # role contexts (the last one's role is a block's role here).
         self.block_tags: list[str] = []
-        self.structure_tags: list[str] = []
         self.containers: list[int] = []
-        # The column of each table cell, by its serial number.
-        self.columns: dict[int, int] = {}
+        self.contexts: list[RoleContext] = [ROOT_CONTEXT]
         # With links collected: the open link's href and its text pieces in the current
         # block (None outside a link), and the current block's finished links.
         self.link_href = ""
@@ -253,7 +259,7 @@ class _BlockBuilder:
             if not text.strip():
                 return
             containers = tuple(self.containers[-MAX_TAG_PATH:])
-            role = html_role(self.structure_tags, self.containers, self.columns)
+            role = self.contexts[-1].role
             self.owner = (tag, tuple(path[-MAX_TAG_PATH:]), tokens, containers, role)
         self.pieces.append(text)
         if in_link:
@@ -319,6 +325,7 @@ def segment_html(root: Any, links: bool = False) -> list[Block]:
     builder = _BlockBuilder()
     path: list[str] = []
     block_tags = builder.block_tags
+    contexts = builder.contexts
     token_stack: list[frozenset[str]] = [frozenset()]
     own_tokens: list[tuple[str, ...]] = [()]  # each open element's own tokens, for the cap
     in_link = 0  # the <a> elements open around the walk's position
@@ -344,14 +351,16 @@ def segment_html(root: Any, links: bool = False) -> list[Block]:
                 if builder.owner is not None:
                     builder.flush()
                 block_tags.append(tag)
-                aria = element.get("role")  # rare: one C lookup, no Python call for the others
-                builder.structure_tags.append(structure_tag(tag, element, aria) if aria else tag)
                 serial += 1
                 builder.containers.append(serial)
+                aria = element.get("role")  # rare: one C lookup, no Python call for the others
+                structure = structure_tag(tag, element, aria) if aria else tag
+                context = contexts[-1]
                 if tag in TABLE_TAGS:
-                    column = tables.start(tag, element)
-                    if column is not None:
-                        builder.columns[serial] = column
+                    column = tables.start(tag, element) or 0
+                    contexts.append(context.enter(structure, serial, column) if structure in CONTEXT_TAGS else context)
+                else:
+                    contexts.append(context.enter(structure, serial, 0) if structure in CONTEXT_TAGS else context)
             path.append(tag)
             # Most elements have no attributes: skip the token work for them.
             tokens = _element_tokens(element) if element.attrib else ()
@@ -384,7 +393,7 @@ def segment_html(root: Any, links: bool = False) -> list[Block]:
             if builder.owner is not None:
                 builder.flush()
             block_tags.pop()
-            builder.structure_tags.pop()
+            contexts.pop()
             builder.containers.pop()
             if tag == "table":
                 tables.end_table()
