@@ -131,7 +131,9 @@ def test_markdown_has_the_words_of_the_plain_text() -> None:
 
 
 def test_bullet_written_as_text_is_the_item_marker() -> None:
-    blocks = segment_html(parse_html("<body><p>· first point</p><div>• second point<br>• third</div><p>0 · x</p></body>"))
+    blocks = segment_html(
+        parse_html("<body><p>· first point</p><div>• second point<br>• third</div><p>0 · x</p></body>")
+    )
     text = render_markdown(blocks, [Decision(b.index, True, "content.article", "test") for b in blocks])
     assert text.split("\n") == ["- first point", "- second point", "- third", "", "0 · x"]
 
