@@ -257,3 +257,23 @@ def test_unmarked_byline_line_shown_after_the_headline():
         "Chris Lee",
         "byline:shown",
     )
+
+
+def test_forum_post_author_attribute_gives_the_threads_author():
+    # Forum software marks each post with its author's user name; the first post is the thread's.
+    body = """<div class="block-body">
+      <article class="message" data-author="pelex_22"><div class="bbWrapper">Which host do you use?</div></article>
+      <div class="comments"><article class="message" data-author="Ann Reply">Try mine.</article></div>
+      <article class="message" data-author="CDB"><div class="bbWrapper">I use two.</div></article>
+    </div>"""
+    assert author_of(page(body=body)) == ("pelex_22", "attribute:author")
+    # A custom element carrying the author, as a discussion site renders its post.
+    assert author_of(page(body='<shreddit-post author="EuroStepJam" score="3"></shreddit-post>')) == (
+        "EuroStepJam",
+        "attribute:author",
+    )
+
+
+def test_author_attribute_inside_a_teaser_is_not_the_pages():
+    body = '<aside class="related-posts"><div class="card" data-author="Bo Chan">Another story</div></aside>'
+    assert author_of(page(body=body)) == (None, None)

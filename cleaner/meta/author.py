@@ -8,7 +8,9 @@ Sources, in order of trust (the first that yields a name wins):
    author), ``parsely-author``, ``sailthru.author``, Dublin Core ``creator``; then the
    link-preview pair ``twitter:label1`` "Written by" / ``twitter:data1`` "Ann Lee";
 3. author markup in the page: ``rel="author"`` links, ``itemprop="author"`` elements (those
-   of the page's first item only: on a forum page the later ones are the replies');
+   of the page's first item only: on a forum page the later ones are the replies'), then
+   the ``author``/``data-author`` attribute of the first element holding one (a forum's
+   first post);
 4. the byline: the first element after the headline whose class or id says ``byline``,
    ``author``, ``writer`` or ``contributor`` (not a comment's or a review's, not in a
    form), with its "By"/"Author:" prefix and what follows the names ("| Updated Dec. 3")
@@ -37,7 +39,15 @@ from typing import Any
 
 import lxml.etree
 
-from cleaner.meta.page import ARTICLE_TYPES, MIN_SITE_NAME_LETTERS, PageMeta, clean_space, squash, visible_text
+from cleaner.meta.page import (
+    ARTICLE_TYPES,
+    MIN_SITE_NAME_LETTERS,
+    PageMeta,
+    clean_space,
+    in_aside,
+    squash,
+    visible_text,
+)
 
 # Names longer than this many words are sentences or job titles, not names: Spanish and
 # Portuguese names run to six ("Maria de los Angeles Garcia Lopez"); on the devdata pages
@@ -127,6 +137,8 @@ _COMMENTS = re.compile(r"comment|respond|reply|review|testimonial", re.IGNORECAS
 _NOT_BYLINE_TAGS = frozenset({"script", "style", "meta", "link"})
 # A heading inside an element: one search by libxml2.
 _HEADING = lxml.etree.XPath("descendant::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6][1]")
+# Elements with an author attribute (forum posts), found by libxml2.
+_AUTHOR_ATTRIBUTE = lxml.etree.XPath("//*[@author or @data-author]")
 # Elements with an itemprop, found by libxml2 rather than a Python loop over every element.
 _ITEMPROP = lxml.etree.XPath("descendant-or-self::*[@itemprop]")
 # A parenthesised part of a name is a role or a nickname: "James Clear (Author)", "Richard (R.J.) Eskow".
@@ -300,6 +312,25 @@ def markup_author_names(page: PageMeta) -> tuple[list[str], str | None]:
     return names, "itemprop=author" if names else None
 
 
+def attribute_author_names(page: PageMeta) -> tuple[list[str], str | None]:
+    """Names in the ``author`` or ``data-author`` attribute of the first element carrying one.
+
+    Forum and discussion software marks each post's element with its author
+    (``<article data-author="ann_lee">``, ``<shreddit-post author="ann_lee">``); the first
+    post is the thread's, the others are replies. Elements in teasers, comments, nav or
+    footer (:func:`cleaner.meta.page.is_aside`) are skipped.
+    """
+    for element in _AUTHOR_ATTRIBUTE(page.tree):
+        if in_aside(element):
+            continue
+        value = element.get("author") or element.get("data-author")
+        names = split_names(value or "", declared=True)
+        if names:
+            return names, "attribute:author"
+        return [], None
+    return [], None
+
+
 def elements_after(tree: Any, headline: Any | None) -> Iterator[Any]:
     """The elements after ``headline`` in page order (its own descendants first); all of ``tree``'s without one.
 
@@ -371,7 +402,7 @@ def shown_byline_names(page: PageMeta, headline: Any | None) -> list[str]:
 def author_sources(page: PageMeta, headline: Any | None) -> Iterator[tuple[list[str], str]]:
     """The names each source gives, with the source's name, in order of trust (read only when asked)."""
     yield ld_author_names(page), "json-ld:author"
-    for reader in (meta_author_names, markup_author_names):
+    for reader in (meta_author_names, markup_author_names, attribute_author_names):
         names, source = reader(page)
         if names and source:
             yield names, source
