@@ -277,3 +277,22 @@ def test_forum_post_author_attribute_gives_the_threads_author():
 def test_author_attribute_inside_a_teaser_is_not_the_pages():
     body = '<aside class="related-posts"><div class="card" data-author="Bo Chan">Another story</div></aside>'
     assert author_of(page(body=body)) == (None, None)
+
+
+def test_the_name_part_of_an_author_box_before_its_heading():
+    # The box's heading is a label ("Insights from"); the part whose class says "name" is the name.
+    body = """<div class="post-author"><h4 class="post-author-heading">Insights from</h4>
+      <div class="post-author-info"><div class="post-author-name">Liza Burke</div>
+      <div class="post-author-position">Marketing Director</div></div></div>"""
+    assert author_of(page(body=body)) == ("Liza Burke", "byline")
+
+
+def test_an_author_label_without_its_colon_is_not_part_of_the_name():
+    body = '<div class="header_author-wrapper"><div>Author</div><div>Ann Onslow</div></div>'
+    assert author_of(page(body=body)) == ("Ann Onslow", "byline")
+
+
+def test_a_byline_is_cut_at_on_or_in_only_as_whole_words():
+    # "Onslow" and "Investopedia" start with "on" and "in", which end a byline only as words.
+    body = '<p class="byline">By Ann Onslow in Features</p>'
+    assert author_of(page(body=body)) == ("Ann Onslow", "byline")

@@ -90,11 +90,13 @@ _AUTHOR_LABELS = frozenset({"written by", "author", "authors", "by"})
 ONE_NAME_META = frozenset({"citation_author", "dc.creator", "dcterms.creator"})
 _URLISH = re.compile(r"^(?:https?:|www\.)|\.(?:com|org|net|co\.uk)\b|/|@\w|\w@\w", re.IGNORECASE)
 # "By Ann Lee", "Written by Ann Lee", "View all posts by Ann Lee": a few words, then "by";
-# or a label: "Author: Ann Lee", "Autorin: Ann Lee", "Auteur : Ann Lee".
+# or a label: "Author: Ann Lee", "Autorin: Ann Lee", "Auteur : Ann Lee", "Author Ann Lee"
+# (an English label without its colon, in a box of its own above the name).
 # Or, at the very start only (inside a name, "von" is a particle: "Ursula von der Leyen"),
 # the German, French, Spanish and Portuguese "by": "Von Anna Schmidt", "Par Jean Dupont".
 _BY = re.compile(
     r"^\s*(?:(?:[^\W\d]+\s+){0,4}?by[:\s]+|(?:authors?|autor(?:in|es)?|auteur|autore)\s*:\s*"
+    r"|authors?\s+(?-i:(?=[A-Z]))"
     r"|(?:von|par|por)\s+(?=[^\W\d_]))",
     re.IGNORECASE,
 )
@@ -127,7 +129,7 @@ _NOT_IN_NAMES = re.compile(r"[*()\[\]{}<>#=+!?:\\]")
 _NAME_SEPARATORS = re.compile(r"\s*(?:;|,|\s&\s|\band\b|\bund\b|\bet\b|\by\b|\|)\s*", re.IGNORECASE)
 # Words that end a byline's names and start its other parts ("By Ann Lee Updated ...").
 _BYLINE_END = re.compile(
-    r"\s(?:updated|published|posted|on|in|for|at|from|\d|[|•·⋅∙●—–]|-\s"
+    r"\s(?:(?:updated|published|posted|on|in|for|at|from)\b|\d|[|•·⋅∙●—–]|-\s"
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)",
     re.IGNORECASE,
 )
@@ -139,6 +141,8 @@ _NOT_BYLINE_TAGS = frozenset({"script", "style", "meta", "link"})
 _HEADING = lxml.etree.XPath("descendant::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6][1]")
 # Elements with an author attribute (forum posts), found by libxml2.
 _AUTHOR_ATTRIBUTE = lxml.etree.XPath("//*[@author or @data-author]")
+# The part of a byline box holding the name: its class says so ("author-name", "byline__name").
+_NAME_PART = lxml.etree.XPath("descendant::*[contains(translate(@class, 'NAME', 'name'), 'name')][1]")
 # Elements with an itemprop, found by libxml2 rather than a Python loop over every element.
 _ITEMPROP = lxml.etree.XPath("descendant-or-self::*[@itemprop]")
 # A parenthesised part of a name is a role or a nickname: "James Clear (Author)", "Richard (R.J.) Eskow".
@@ -367,10 +371,11 @@ def byline_names(tree: Any, headline: Any | None) -> list[str]:
         looked += 1
         if looked > MAX_BYLINE_ELEMENTS:
             break
-        # In an "author" box holding a heading, the heading is the name; when it is not a
-        # name, the box is a teaser card (another article's title, author and date).
-        heading = _HEADING(element)
-        text = " ".join(visible_text(heading[0] if heading else element).split())
+        # In an "author" box, the part whose class says it is the name ("author-name") is the
+        # name; else a heading it holds; when that is not a name, the box is a teaser card
+        # (another article's title, author and date).
+        part = _NAME_PART(element) or _HEADING(element)
+        text = " ".join(visible_text(part[0] if part else element).split())
         if not text or len(text) > MAX_BYLINE_CHARS:
             continue
         cut = _BYLINE_END.search(_BY.sub("", text))
