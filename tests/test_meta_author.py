@@ -296,3 +296,17 @@ def test_a_byline_is_cut_at_on_or_in_only_as_whole_words():
     # "Onslow" and "Investopedia" start with "on" and "in", which end a byline only as words.
     body = '<p class="byline">By Ann Onslow in Features</p>'
     assert author_of(page(body=body)) == ("Ann Onslow", "byline")
+
+
+def test_a_forum_posts_user_name_class_gives_the_threads_author():
+    body = """<div class="post"><dl class="postprofile"><dt>
+      <a href="./memberlist.php?mode=viewprofile&amp;u=421190" class="username">b.scherer</a></dt>
+      <dd class="profile-posts">Posts: 16</dd></dl><div class="content">My Pi will not boot.</div></div>"""
+    assert author_of(page(body=body)) == ("b.scherer", "byline")
+    # An id holding "username" is a slug of a link, not a user name.
+    nav = '<ul class="sidebar"><li id="docs-configure-runasusername-li">Configure RunAsUserName</li></ul>'
+    assert author_of(page(body=nav)) == (None, None)
+
+
+def test_an_authorized_dealer_badge_is_not_a_byline():
+    assert author_of(page(body='<div class="authorized-badge">Authorized Dealer</div>')) == (None, None)

@@ -12,9 +12,9 @@ Sources, in order of trust (the first that yields a name wins):
    the ``author``/``data-author`` attribute of the first element holding one (a forum's
    first post);
 4. the byline: the first element after the headline whose class or id says ``byline``,
-   ``author``, ``writer`` or ``contributor`` (not a comment's or a review's, not in a
-   form), with its "By"/"Author:" prefix and what follows the names ("| Updated Dec. 3")
-   cut off;
+   ``author``, ``writer`` or ``contributor``, or whose class says ``username`` (a forum
+   post's; not a comment's or a review's, not in a form), with its "By"/"Author:"
+   prefix and what follows the names ("| Updated Dec. 3") cut off;
 5. the byline as shown, unmarked: a line starting "By", "Von", "Par" or "Por" just after
    the headline.
 
@@ -133,7 +133,11 @@ _BYLINE_END = re.compile(
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)",
     re.IGNORECASE,
 )
-_MARKED = re.compile(r"byline|author|writer|contributor", re.IGNORECASE)
+# Class or id words of a byline element ("authorization", "authorized" are not).
+_MARKED = re.compile(r"byline|author(?!i[sz])|writer|contributor", re.IGNORECASE)
+# ...and the class of a post's user name on a forum (phpBB's "username", vBulletin's
+# "bigusername"): a class only, an id holding "username" is a slug ("configure-runasusername").
+_USER_NAME_CLASS = re.compile(r"username", re.IGNORECASE)
 # A comment's or a customer review's author is not the page's.
 _COMMENTS = re.compile(r"comment|respond|reply|review|testimonial", re.IGNORECASE)
 _NOT_BYLINE_TAGS = frozenset({"script", "style", "meta", "link"})
@@ -362,7 +366,7 @@ def byline_names(tree: Any, headline: Any | None) -> list[str]:
         marks = f"{css or ''} {ident or ''}"
         # A comment's author ("Peter says"), a review's or a comment form's "Name" field is not the byline.
         if (
-            not _MARKED.search(marks)
+            not (_MARKED.search(marks) or _USER_NAME_CLASS.search(css or ""))
             or element.tag in _NOT_BYLINE_TAGS
             or _COMMENTS.search(marks)
             or next(element.iterancestors("form"), None) is not None
