@@ -310,3 +310,28 @@ def test_a_forum_posts_user_name_class_gives_the_threads_author():
 
 def test_an_authorized_dealer_badge_is_not_a_byline():
     assert author_of(page(body='<div class="authorized-badge">Authorized Dealer</div>')) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("shown", "name"),
+    [
+        # A name on its own line above the date and reading time.
+        ("<p>Elliot Raba</p><p>23.07.2025 · 6 min read</p>", "Elliot Raba"),
+        # The date, a bullet, then the name and its section.
+        ('<p>Dec 26, 2025 • <img src="a.png"> Mahua Das in <a href="/c">Project Management</a></p>', "Mahua Das"),
+    ],
+)
+def test_a_name_beside_the_dateline_without_by(shown, name):
+    assert author_of(page(body=shown)) == (name, "byline:dateline")
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "<p>News</p><p>December 3, 2025</p>",  # one word: a section
+        "<p>December 3, 2025 | Thoughts, Technology</p>",  # a list of categories
+        "<p>December 3, 2025 · 6 min read</p>",
+    ],
+)
+def test_what_stands_beside_a_dateline_is_not_always_a_name(shown):
+    assert author_of(page(body=shown)) == (None, None)
