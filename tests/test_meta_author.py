@@ -335,3 +335,13 @@ def test_a_name_beside_the_dateline_without_by(shown, name):
 )
 def test_what_stands_beside_a_dateline_is_not_always_a_name(shown):
     assert author_of(page(body=shown)) == (None, None)
+
+
+def test_the_name_heading_a_bio_box_is_the_author():
+    bio = "Lauren Vetter is a growth-focused marketing professional who writes about clinics. " * 3
+    body = f"""<div class="blog_author-box"><img class="blog_author-image" alt="" src="a.png">
+      <div class="blog_author-text"><div class="title-small">Lauren Vetter</div><div class="rich">{bio}</div></div></div>"""
+    assert author_of(page(body=body)) == ("Lauren Vetter", "byline")
+    # A bio box starting with a sentence names no one.
+    other = body.replace("Lauren Vetter</div>", "Meet our writing team and learn about them</div>")
+    assert author_of(page(body=other)) == (None, None)

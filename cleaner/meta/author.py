@@ -389,13 +389,40 @@ def byline_names(tree: Any, headline: Any | None) -> list[str]:
         # (another article's title, author and date).
         part = _NAME_PART(element) or _HEADING(element)
         text = " ".join(visible_text(part[0] if part else element).split())
-        if not text or len(text) > MAX_BYLINE_CHARS:
+        if len(text) > MAX_BYLINE_CHARS:
+            # A bio box ("Ann Lee / Ann Lee is a reporter who..."): its first text is the name.
+            text = _first_text(element)
+            if not _whole_name(text):
+                continue
+        if not text:
             continue
         cut = _BYLINE_END.search(_BY.sub("", text))
         names = split_names(_BY.sub("", text)[: cut.start()] if cut else _BY.sub("", text))
         if names:
             return names
     return []
+
+
+def _first_text(element: Any) -> str:
+    """The text of the first element inside ``element`` that holds text of its own, white space folded."""
+    for node in element.iter(lxml.etree.Element):
+        if node.tag not in _NOT_BYLINE_TAGS and (node.text or "").strip():
+            return " ".join(node.text.split())
+    return ""
+
+
+def _whole_name(text: str) -> bool:
+    """Tell whether ``text`` is a name and nothing else: two to four capitalised words, no comma.
+
+    Stricter than :func:`clean_name`, for text that no "By" or markup says is a name.
+    """
+    words = text.split()
+    return (
+        "," not in text
+        and MIN_SHOWN_NAME_WORDS <= len(words) <= MAX_SHOWN_NAME_WORDS
+        and all(w[0].isupper() for w in words)
+        and clean_name(text) is not None
+    )
 
 
 def shown_byline_names(page: PageMeta, headline: Any | None) -> list[str]:
@@ -442,9 +469,8 @@ def dateline_names(page: PageMeta, headline: Any | None) -> list[str]:
                 continue
             cut = _BYLINE_END.search(part)
             name = clean_name(part[: cut.start()] if cut else part)
-            words = name.split() if name and "," not in name else []  # "Thoughts, Technology": a list
-            if MIN_SHOWN_NAME_WORDS <= len(words) <= MAX_SHOWN_NAME_WORDS and all(w[0].isupper() for w in words):
-                return [" ".join(words)]
+            if name and _whole_name(name):
+                return [name]
     return []
 
 
