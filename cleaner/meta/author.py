@@ -40,25 +40,21 @@ from typing import Any
 import lxml.etree
 
 from cleaner.meta.date import text_dates
+from cleaner.meta.names import (
+    BY_PREFIX,
+    clean_name,
+    split_names,
+    whole_name,
+)
 from cleaner.meta.page import (
     ARTICLE_TYPES,
     MIN_SITE_NAME_LETTERS,
     PageMeta,
-    clean_space,
     in_aside,
     squash,
     visible_text,
 )
 
-# Names longer than this many words are sentences or job titles, not names: Spanish and
-# Portuguese names run to six ("Maria de los Angeles Garcia Lopez"); on the devdata pages
-# 99% of the names found have at most four.
-MAX_NAME_WORDS = 6
-# A single name is at most this long (six long words); "names" beyond are paragraphs.
-MAX_NAME_CHARS = 80
-# A lower-case word inside a name is a particle: "de", "van", "von", "bin", "al" have at
-# most three letters; a longer one ("says", "written") is a word of a sentence.
-MAX_PARTICLE_CHARS = 3
 # Authors kept: a research or investigative piece credits up to a dozen; a page with more
 # "authors" lists its newsroom or the authors of its reviews.
 MAX_AUTHORS = 12
@@ -71,9 +67,6 @@ MAX_BYLINE_ELEMENTS = 8
 # Lines after the headline read for a name beside the dateline: the standfirst, the name,
 # the date and a reading time come first on the pages looked at.
 DATELINE_LINES = 4
-# A name shown without "By" beside a date is two to four words ("Ann Lee", "Ann B. Lee
-# Smith"): one word beside a date is a section or a site ("News", "Reuters").
-MIN_SHOWN_NAME_WORDS, MAX_SHOWN_NAME_WORDS = 2, 4
 # Link-preview label pairs read (twitter:label1/data1...): Yoast writes two ("Written by",
 # "Est. reading time"); other plugins up to four.
 MAX_PREVIEW_LABELS = 4
@@ -95,45 +88,11 @@ AUTHOR_META = (
 _AUTHOR_LABELS = frozenset({"written by", "author", "authors", "by"})
 # Tags holding one author each, written "Family, Given" by scholarly publishers.
 ONE_NAME_META = frozenset({"citation_author", "dc.creator", "dcterms.creator"})
-_URLISH = re.compile(r"^(?:https?:|www\.)|\.(?:com|org|net|co\.uk)\b|/|@\w|\w@\w", re.IGNORECASE)
-# "By Ann Lee", "Written by Ann Lee", "View all posts by Ann Lee": a few words, then "by";
-# or a label: "Author: Ann Lee", "Autorin: Ann Lee", "Auteur : Ann Lee", "Author Ann Lee"
-# (an English label without its colon, in a box of its own above the name).
-# Or, at the very start only (inside a name, "von" is a particle: "Ursula von der Leyen"),
-# the German, French, Spanish and Portuguese "by": "Von Anna Schmidt", "Par Jean Dupont".
-_BY = re.compile(
-    r"^\s*(?:(?:[^\W\d]+\s+){0,4}?by[:\s]+|(?:authors?|autor(?:in|es)?|auteur|autore)\s*:\s*"
-    r"|authors?\s+(?-i:(?=[A-Z]))"
-    r"|(?:von|par|por)\s+(?=[^\W\d_]))",
-    re.IGNORECASE,
-)
 # A line of the page starting with a byline's prefix ("By Ann Lee", "Von Anna Schmidt"),
 # read in the text shown after the headline when no element is marked as the byline.
 _SHOWN_BYLINE = re.compile(
     r"^(?:(?:written|words|reporting|text|story|posted)\s+)?(?:by|von|par|por)\s+\S", re.IGNORECASE
 )
-# Words of a date or of a post's metadata: a "name" made of these only is a date cut out of
-# a byline ("Sun Dec", "Updated January", "May").
-_DATE_WORDS = frozenset(
-    {
-        "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june", "jul", "july",
-        "aug", "august", "sep", "sept", "september", "oct", "october", "nov", "november", "dec", "december",
-        "mon", "monday", "tue", "tues", "tuesday", "wed", "wednesday", "thu", "thur", "thurs", "thursday",
-        "fri", "friday", "sat", "saturday", "sun", "sunday", "updated", "published", "posted", "modified",
-        "reviewed", "last",
-    }
-)  # fmt: skip
-# Words of the labels around a byline: "Full Bio", "Topic Author", "View Profile". No name
-# holds them.
-_LABEL_WORDS = frozenset({"author", "authors", "bio", "biography", "profile"})
-# A credential or an agency after a name: "MD", "M.D.", "RD", "CNN", "AP", "PhD", "Jr.".
-_AFFILIATION = re.compile(r"^(?:(?:[A-Z]\.?){2,6}|Ph\.?\s?D\.?|MSc|BSc|MBA|Jr\.?|Sr\.?|Esq\.?)$")
-# A user name: one word of letters with digits, dots, dashes or underscores ("paulb203", "b.scherer").
-_HANDLE = re.compile(r"^[^\W\d_][\w.\-]*$")
-# Characters no name holds: form labels ("Name *", "Name (required)"), anchors, exclamations.
-_NOT_IN_NAMES = re.compile(r"[*()\[\]{}<>#=+!?:\\]")
-# Between names: "Ann Lee and Bo Chan", "Ann Lee, Bo Chan & Cy Doe", "Ann Lee; Bo Chan".
-_NAME_SEPARATORS = re.compile(r"\s*(?:;|,|\s&\s|\band\b|\bund\b|\bet\b|\by\b|\|)\s*", re.IGNORECASE)
 # Words that end a byline's names and start its other parts ("By Ann Lee Updated ...").
 _BYLINE_END = re.compile(
     r"\s(?:(?:updated|published|posted|on|in|for|at|from)\b|\d|[|•·⋅∙●—–]|-\s"
@@ -158,64 +117,6 @@ _AUTHOR_ATTRIBUTE = lxml.etree.XPath("//*[@author or @data-author]")
 _NAME_PART = lxml.etree.XPath("descendant::*[contains(translate(@class, 'NAME', 'name'), 'name')][1]")
 # Elements with an itemprop, found by libxml2 rather than a Python loop over every element.
 _ITEMPROP = lxml.etree.XPath("descendant-or-self::*[@itemprop]")
-# A parenthesised part of a name is a role or a nickname: "James Clear (Author)", "Richard (R.J.) Eskow".
-_PARENTHESES = re.compile(r"\s*\([^()]*\)")
-
-
-def clean_name(value: Any, *, declared: bool = False) -> str | None:
-    """A person's name as shown, or None when ``value`` is not a plausible name.
-
-    ``declared``: the value comes from markup that declares it an author's name (JSON-LD,
-    a meta tag, ``itemprop="author"``), where a user name with digits ("paulb203") is one.
-    """
-    text = clean_space(value) if isinstance(value, str) else None
-    if text and "(" in text:
-        text = clean_space(_PARENTHESES.sub("", text))
-    if not text:
-        return None
-    text = _BY.sub("", text).strip(" ,;:|-–—·•")
-    if not text or len(text) > MAX_NAME_CHARS or _URLISH.search(text) or _NOT_IN_NAMES.search(text):
-        return None
-    words = text.split()
-    folded = {word.strip(".,").casefold() for word in words}
-    if folded <= _DATE_WORDS or folded & _LABEL_WORDS:
-        return None
-    if declared and len(words) == 1 and _HANDLE.match(text):
-        return text
-    # Names start with a letter and hold no digits ("+55 more", "2 min read" are not names).
-    if len(words) > MAX_NAME_WORDS or not text[0].isalpha() or any(ch.isdigit() for ch in text):
-        return None
-    return text if _cased_like_a_name(text, words) else None
-
-
-def _cased_like_a_name(text: str, words: list[str]) -> bool:
-    """Tell whether the words of ``text`` are capitalised as a name's are.
-
-    In a name written in mixed case, a word starting in lower case is a particle ("van",
-    "de", "bin") and does not end the name, unless it is written "Family, Given de".
-    "Ann Lee has written about cities", "Peter says", "Published on" are not names. Text
-    all in one case (a meta tag in lower case, a script without case) is not judged.
-    """
-    if text == text.lower() or text == text.upper() or len(words) == 1:  # one word is no sentence: "xJewishNinjax"
-        return True
-    last = len(words) - 1
-    for i, word in enumerate(words):
-        if word[0].islower() and (len(word) > MAX_PARTICLE_CHARS or (i == last and "," not in text)):
-            return False
-    return True
-
-
-def split_names(text: str, *, declared: bool = False) -> list[str]:
-    """The names in one author string ("Ann Lee and Bo Chan" -> two names; "Ann Lee, MD" -> one).
-
-    ``declared``: see :func:`clean_name`.
-    """
-    text = _BY.sub("", clean_space(text) or "")
-    if "(" in text:  # before splitting: "Ann Lee (with Bo Chan, Cy Doe)" is one name and a remark
-        text = _PARENTHESES.sub("", text)
-    names = [name for part in _NAME_SEPARATORS.split(text) if (name := clean_name(part, declared=declared))]
-    people = [name for name in names if not _AFFILIATION.match(name)]
-    return people or names
 
 
 def is_site_name(name: str, site: set[str]) -> bool:
@@ -392,12 +293,12 @@ def byline_names(tree: Any, headline: Any | None) -> list[str]:
         if len(text) > MAX_BYLINE_CHARS:
             # A bio box ("Ann Lee / Ann Lee is a reporter who..."): its first text is the name.
             text = _first_text(element)
-            if not _whole_name(text):
+            if not whole_name(text):
                 continue
         if not text:
             continue
-        cut = _BYLINE_END.search(_BY.sub("", text))
-        names = split_names(_BY.sub("", text)[: cut.start()] if cut else _BY.sub("", text))
+        cut = _BYLINE_END.search(BY_PREFIX.sub("", text))
+        names = split_names(BY_PREFIX.sub("", text)[: cut.start()] if cut else BY_PREFIX.sub("", text))
         if names:
             return names
     return []
@@ -411,20 +312,6 @@ def _first_text(element: Any) -> str:
     return ""
 
 
-def _whole_name(text: str) -> bool:
-    """Tell whether ``text`` is a name and nothing else: two to four capitalised words, no comma.
-
-    Stricter than :func:`clean_name`, for text that no "By" or markup says is a name.
-    """
-    words = text.split()
-    return (
-        "," not in text
-        and MIN_SHOWN_NAME_WORDS <= len(words) <= MAX_SHOWN_NAME_WORDS
-        and all(w[0].isupper() for w in words)
-        and clean_name(text) is not None
-    )
-
-
 def shown_byline_names(page: PageMeta, headline: Any | None) -> list[str]:
     """Names in the first line shown after the headline that starts like a byline ("By Ann Lee | Dec. 3").
 
@@ -436,7 +323,7 @@ def shown_byline_names(page: PageMeta, headline: Any | None) -> list[str]:
         text = " ".join(line.split())
         if len(text) > MAX_BYLINE_CHARS or not _SHOWN_BYLINE.match(text):
             continue
-        rest = _BY.sub("", text)
+        rest = BY_PREFIX.sub("", text)
         cut = _BYLINE_END.search(rest)
         names = [n for n in split_names(rest[: cut.start()] if cut else rest) if n[0].isupper()]
         if names:
@@ -469,7 +356,7 @@ def dateline_names(page: PageMeta, headline: Any | None) -> list[str]:
                 continue
             cut = _BYLINE_END.search(part)
             name = clean_name(part[: cut.start()] if cut else part)
-            if name and _whole_name(name):
+            if name and whole_name(name):
                 return [name]
     return []
 
