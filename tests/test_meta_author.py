@@ -257,3 +257,91 @@ def test_unmarked_byline_line_shown_after_the_headline():
         "Chris Lee",
         "byline:shown",
     )
+
+
+def test_forum_post_author_attribute_gives_the_threads_author():
+    # Forum software marks each post with its author's user name; the first post is the thread's.
+    body = """<div class="block-body">
+      <article class="message" data-author="pelex_22"><div class="bbWrapper">Which host do you use?</div></article>
+      <div class="comments"><article class="message" data-author="Ann Reply">Try mine.</article></div>
+      <article class="message" data-author="CDB"><div class="bbWrapper">I use two.</div></article>
+    </div>"""
+    assert author_of(page(body=body)) == ("pelex_22", "attribute:author")
+    # A custom element carrying the author, as a discussion site renders its post.
+    assert author_of(page(body='<shreddit-post author="EuroStepJam" score="3"></shreddit-post>')) == (
+        "EuroStepJam",
+        "attribute:author",
+    )
+
+
+def test_author_attribute_inside_a_teaser_is_not_the_pages():
+    body = '<aside class="related-posts"><div class="card" data-author="Bo Chan">Another story</div></aside>'
+    assert author_of(page(body=body)) == (None, None)
+
+
+def test_the_name_part_of_an_author_box_before_its_heading():
+    # The box's heading is a label ("Insights from"); the part whose class says "name" is the name.
+    body = """<div class="post-author"><h4 class="post-author-heading">Insights from</h4>
+      <div class="post-author-info"><div class="post-author-name">Liza Burke</div>
+      <div class="post-author-position">Marketing Director</div></div></div>"""
+    assert author_of(page(body=body)) == ("Liza Burke", "byline")
+
+
+def test_an_author_label_without_its_colon_is_not_part_of_the_name():
+    body = '<div class="header_author-wrapper"><div>Author</div><div>Ann Onslow</div></div>'
+    assert author_of(page(body=body)) == ("Ann Onslow", "byline")
+
+
+def test_a_byline_is_cut_at_on_or_in_only_as_whole_words():
+    # "Onslow" and "Investopedia" start with "on" and "in", which end a byline only as words.
+    body = '<p class="byline">By Ann Onslow in Features</p>'
+    assert author_of(page(body=body)) == ("Ann Onslow", "byline")
+
+
+def test_a_forum_posts_user_name_class_gives_the_threads_author():
+    body = """<div class="post"><dl class="postprofile"><dt>
+      <a href="./memberlist.php?mode=viewprofile&amp;u=421190" class="username">b.scherer</a></dt>
+      <dd class="profile-posts">Posts: 16</dd></dl><div class="content">My Pi will not boot.</div></div>"""
+    assert author_of(page(body=body)) == ("b.scherer", "byline")
+    # An id holding "username" is a slug of a link, not a user name.
+    nav = '<ul class="sidebar"><li id="docs-configure-runasusername-li">Configure RunAsUserName</li></ul>'
+    assert author_of(page(body=nav)) == (None, None)
+
+
+def test_an_authorized_dealer_badge_is_not_a_byline():
+    assert author_of(page(body='<div class="authorized-badge">Authorized Dealer</div>')) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("shown", "name"),
+    [
+        # A name on its own line above the date and reading time.
+        ("<p>Elliot Raba</p><p>23.07.2025 · 6 min read</p>", "Elliot Raba"),
+        # The date, a bullet, then the name and its section.
+        ('<p>Dec 26, 2025 • <img src="a.png"> Mahua Das in <a href="/c">Project Management</a></p>', "Mahua Das"),
+    ],
+)
+def test_a_name_beside_the_dateline_without_by(shown, name):
+    assert author_of(page(body=shown)) == (name, "byline:dateline")
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "<p>News</p><p>December 3, 2025</p>",  # one word: a section
+        "<p>December 3, 2025 | Thoughts, Technology</p>",  # a list of categories
+        "<p>December 3, 2025 · 6 min read</p>",
+    ],
+)
+def test_what_stands_beside_a_dateline_is_not_always_a_name(shown):
+    assert author_of(page(body=shown)) == (None, None)
+
+
+def test_the_name_heading_a_bio_box_is_the_author():
+    bio = "Lauren Vetter is a growth-focused marketing professional who writes about clinics. " * 3
+    body = f"""<div class="blog_author-box"><img class="blog_author-image" alt="" src="a.png">
+      <div class="blog_author-text"><div class="title-small">Lauren Vetter</div><div class="rich">{bio}</div></div></div>"""
+    assert author_of(page(body=body)) == ("Lauren Vetter", "byline")
+    # A bio box starting with a sentence names no one.
+    other = body.replace("Lauren Vetter</div>", "Meet our writing team and learn about them</div>")
+    assert author_of(page(body=other)) == (None, None)

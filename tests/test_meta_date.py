@@ -192,7 +192,34 @@ def test_date_shown_by_the_headline_when_nothing_declares_one():
 def test_shown_update_and_join_dates_are_not_the_publication():
     body = "<p>Updated: January 2, 2026</p><p>Ann Lee, Member. Joined: Dec 11, 2021</p><p>Tue Aug 27, 2019</p>"
     assert date_of(page(body=body)) == ("2019-08-27", "dateline")
-    assert date_of(page(body="<p>Last updated on 2 January 2026</p>")) == (None, None)
+
+
+def test_an_update_the_only_date_shown_and_nothing_declared_is_the_date():
+    # The page gives itself no other date: the update it shows is the one readers see.
+    assert date_of(page(body="<p>Last updated on 2 January 2026</p>")) == ("2026-01-02", "dateline:updated")
+    # A join date is a person's, never the page's.
+    assert date_of(page(body="<p>Ann Lee. Joined: Dec 11, 2021</p>")) == (None, None)
+
+
+def test_a_threads_last_post_date_is_not_the_declared_modification_shown():
+    # A forum thread declares when it started and when it last changed; the "last post by"
+    # line shows the latter, but it is a reply's date: the thread's is the publication.
+    head = """<meta itemprop="datePublished" content="2024-01-14T09:00:00Z">
+    <meta itemprop="dateModified" content="2024-01-18T17:30:00Z">"""
+    body = "<p>11 replies · 12 participants · last post by AardnoldArrdvark Jan 18, 2024</p><p>Hello all</p>"
+    assert date_of(page(head, body)) == ("2024-01-14", "meta:datepublished")
+
+
+def test_dates_in_inline_elements_joined_without_space():
+    # "<span>Health</span><span>DECEMBER 22, 2022</span><span>Updated: ...</span>" reads
+    # "HealthDECEMBER 22, 2022Updated: ...": both dates are found, the first is the publication.
+    body = (
+        '<div class="meta"><span>Health</span><span>DECEMBER 22, 2022</span>'
+        "<span>Updated: JANUARY 02, 2026</span></div>"
+    )
+    assert date_of(page(body=body)) == ("2022-12-22", "dateline")
+    assert text_dates("2023-12-14T10:00") == ["2023-12-14"]
+    assert text_dates("a mayday 5, 2020") == []  # a month name starts a word
 
 
 def test_url_date_with_a_month_name():

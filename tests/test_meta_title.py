@@ -118,6 +118,21 @@ def test_h1_saying_the_title_in_other_words():
     assert title_of(html) == ("Online Graphic Design Course", "h1")
 
 
+def test_a_site_pages_banner_h1_does_not_replace_its_declared_title():
+    # A service page (og:type "website"): its h1 is a banner resembling the declared title;
+    # the declared title, without the site's name, names the page.
+    head = """<title>Data Analytics Services and Solutions | Acme</title>
+    <meta property="og:type" content="website"><meta property="og:site_name" content="Acme">"""
+    html = page(head, "<h1>Intelligent analytics services</h1>")
+    assert title_of(html, "https://www.acme.com/analytics/") == ("Data Analytics Services and Solutions", "title")
+    # An article's h1 saying the same in other words is its headline.
+    article = head.replace('content="website"', 'content="article"')
+    assert title_of(page(article, "<h1>Intelligent analytics services</h1>"), "https://www.acme.com/analytics/") == (
+        "Intelligent analytics services",
+        "h1",
+    )
+
+
 def test_home_page_keeps_its_leading_name():
     html = page("<title>Acme | Industrial tools since 1920</title>")
     assert title_of(html, "https://www.acme.com/") == ("Acme | Industrial tools since 1920", "title")

@@ -23,7 +23,7 @@ import re
 
 import charset_normalizer
 
-__all__ = ["decode_html", "decode_text", "normalise_charset", "find_declared_charset"]
+__all__ = ["decode_html", "decode_text", "normalise_charset", "find_declared_charset", "repair_double_utf8"]
 
 # Byte-order marks, longest first: the UTF-32-LE mark starts with the UTF-16-LE one.
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -86,6 +86,12 @@ _UTF16_MIN_UNITS = 8
 # Python codecs that are not web text encodings: never decode a page with them.
 _NOT_WEB_ENCODINGS = frozenset({"utf-7", "undefined", "unicode-escape", "raw-unicode-escape", "idna", "punycode"})
 
+# Text encoded twice: a C1 control character is never text...
+_C1_CONTROL = re.compile("[\u0080-\u009f]")
+# ...and a UTF-8 character read as Latin-1 is a lead byte (U+00C2-U+00F4) and one to three
+# continuation bytes (U+0080-U+00BF).
+_DOUBLE_UTF8_RUN = re.compile("[\u00c2-\u00f4][\u0080-\u00bf]{1,3}")
+
 _META_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_:.+-]+)""", re.IGNORECASE)
 _XML_DECL_RE = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']\s*([A-Za-z0-9_:.+-]+)""", re.IGNORECASE)
 _CHARSET_PARAM_RE = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9_:.+-]+)""", re.IGNORECASE)
@@ -132,7 +138,14 @@ def decode_html(data: bytes, charset_hint: str | None = None) -> tuple[str, str]
     Order: BOM; ``charset_hint`` (the HTTP header's charset); ``<meta>`` charset in the
     first 4 KB; strict UTF-8; charset-normalizer on a bounded window; UTF-8 with
     replacement. See the module docstring for the two corrections to declared charsets.
+    Text encoded twice is repaired (:func:`repair_double_utf8`).
     """
+    text, encoding = _decode_html(data, charset_hint)
+    return repair_double_utf8(text), encoding
+
+
+def _decode_html(data: bytes, charset_hint: str | None) -> tuple[str, str]:
+    """:func:`decode_html` before the repair."""
     if not data:
         return "", "utf-8"
     bom = _decode_bom(data) or _decode_utf16_without_bom(data)
@@ -147,14 +160,35 @@ def decode_html(data: bytes, charset_hint: str | None = None) -> tuple[str, str]
     return _decode_undeclared(data)
 
 
+def repair_double_utf8(text: str) -> str:
+    r"""``text`` with UTF-8 that was encoded twice made right ("Investorâ\x80\x99s" -> "Investor’s").
+
+    A page written as UTF-8, read as Latin-1 by some tool and written again as UTF-8 holds
+    C1 control characters (U+0080-U+009F), which no text uses: their presence is the
+    evidence. On such a page every run of characters that are the bytes of one UTF-8
+    character ("â\x80\x94" for "—", "Ã©" for "é", "Â¶" for "¶") is decoded back. A page
+    without a C1 character is returned as it is (one search of the text).
+    """
+    if _C1_CONTROL.search(text) is None:
+        return text
+    return _DOUBLE_UTF8_RUN.sub(_undo_double_utf8, text)
+
+
+def _undo_double_utf8(match: re.Match[str]) -> str:
+    """One run of :data:`_DOUBLE_UTF8_RUN` decoded back, or left as it is when its bytes are no UTF-8."""
+    run = match.group()
+    try:
+        return run.encode("latin-1").decode("utf-8")
+    except UnicodeDecodeError:
+        return run
+
+
 def decode_text(data: bytes) -> str:
-    """Decode a plain-text dump: BOM, strict UTF-8, detection, then UTF-8 with replacement."""
+    """Decode a plain-text dump: BOM, strict UTF-8, detection, then UTF-8 with replacement; repaired as HTML is."""
     if not data:
         return ""
     bom = _decode_bom(data) or _decode_utf16_without_bom(data)
-    if bom is not None:
-        return bom[0]
-    return _decode_undeclared(data)[0]
+    return repair_double_utf8(bom[0] if bom is not None else _decode_undeclared(data)[0])
 
 
 def _decode_bom(data: bytes) -> tuple[str, str] | None:

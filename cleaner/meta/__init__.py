@@ -9,6 +9,7 @@
   page's declared titles;
 - :mod:`cleaner.meta.author`: the author names, from structured data, meta tags, author
   links and bylines;
+- :mod:`cleaner.meta.names`: what a person's name looks like, for every author source;
 - :mod:`cleaner.meta.date`: the publication date, and the month names and calendar
   dates the rules' date lines share.
 

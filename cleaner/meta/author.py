@@ -8,11 +8,13 @@ Sources, in order of trust (the first that yields a name wins):
    author), ``parsely-author``, ``sailthru.author``, Dublin Core ``creator``; then the
    link-preview pair ``twitter:label1`` "Written by" / ``twitter:data1`` "Ann Lee";
 3. author markup in the page: ``rel="author"`` links, ``itemprop="author"`` elements (those
-   of the page's first item only: on a forum page the later ones are the replies');
+   of the page's first item only: on a forum page the later ones are the replies'), then
+   the ``author``/``data-author`` attribute of the first element holding one (a forum's
+   first post);
 4. the byline: the first element after the headline whose class or id says ``byline``,
-   ``author``, ``writer`` or ``contributor`` (not a comment's or a review's, not in a
-   form), with its "By"/"Author:" prefix and what follows the names ("| Updated Dec. 3")
-   cut off;
+   ``author``, ``writer`` or ``contributor``, or whose class says ``username`` (a forum
+   post's; not a comment's or a review's, not in a form), with its "By"/"Author:"
+   prefix and what follows the names ("| Updated Dec. 3") cut off;
 5. the byline as shown, unmarked: a line starting "By", "Von", "Par" or "Por" just after
    the headline.
 
@@ -37,17 +39,22 @@ from typing import Any
 
 import lxml.etree
 
-from cleaner.meta.page import ARTICLE_TYPES, MIN_SITE_NAME_LETTERS, PageMeta, clean_space, squash, visible_text
+from cleaner.meta.date import text_dates
+from cleaner.meta.names import (
+    BY_PREFIX,
+    clean_name,
+    split_names,
+    whole_name,
+)
+from cleaner.meta.page import (
+    ARTICLE_TYPES,
+    MIN_SITE_NAME_LETTERS,
+    PageMeta,
+    in_aside,
+    squash,
+    visible_text,
+)
 
-# Names longer than this many words are sentences or job titles, not names: Spanish and
-# Portuguese names run to six ("Maria de los Angeles Garcia Lopez"); on the devdata pages
-# 99% of the names found have at most four.
-MAX_NAME_WORDS = 6
-# A single name is at most this long (six long words); "names" beyond are paragraphs.
-MAX_NAME_CHARS = 80
-# A lower-case word inside a name is a particle: "de", "van", "von", "bin", "al" have at
-# most three letters; a longer one ("says", "written") is a word of a sentence.
-MAX_PARTICLE_CHARS = 3
 # Authors kept: a research or investigative piece credits up to a dozen; a page with more
 # "authors" lists its newsroom or the authors of its reviews.
 MAX_AUTHORS = 12
@@ -57,6 +64,9 @@ MAX_BYLINE_CHARS = 200
 # Byline elements looked at after the headline: the article's byline is among the first few
 # marked ones; further down they are related articles' bylines and author boxes.
 MAX_BYLINE_ELEMENTS = 8
+# Lines after the headline read for a name beside the dateline: the standfirst, the name,
+# the date and a reading time come first on the pages looked at.
+DATELINE_LINES = 4
 # Link-preview label pairs read (twitter:label1/data1...): Yoast writes two ("Written by",
 # "Est. reading time"); other plugins up to four.
 MAX_PREVIEW_LABELS = 4
@@ -78,115 +88,35 @@ AUTHOR_META = (
 _AUTHOR_LABELS = frozenset({"written by", "author", "authors", "by"})
 # Tags holding one author each, written "Family, Given" by scholarly publishers.
 ONE_NAME_META = frozenset({"citation_author", "dc.creator", "dcterms.creator"})
-_URLISH = re.compile(r"^(?:https?:|www\.)|\.(?:com|org|net|co\.uk)\b|/|@\w|\w@\w", re.IGNORECASE)
-# "By Ann Lee", "Written by Ann Lee", "View all posts by Ann Lee": a few words, then "by";
-# or a label: "Author: Ann Lee", "Autorin: Ann Lee", "Auteur : Ann Lee".
-# Or, at the very start only (inside a name, "von" is a particle: "Ursula von der Leyen"),
-# the German, French, Spanish and Portuguese "by": "Von Anna Schmidt", "Par Jean Dupont".
-_BY = re.compile(
-    r"^\s*(?:(?:[^\W\d]+\s+){0,4}?by[:\s]+|(?:authors?|autor(?:in|es)?|auteur|autore)\s*:\s*"
-    r"|(?:von|par|por)\s+(?=[^\W\d_]))",
-    re.IGNORECASE,
-)
 # A line of the page starting with a byline's prefix ("By Ann Lee", "Von Anna Schmidt"),
 # read in the text shown after the headline when no element is marked as the byline.
 _SHOWN_BYLINE = re.compile(
     r"^(?:(?:written|words|reporting|text|story|posted)\s+)?(?:by|von|par|por)\s+\S", re.IGNORECASE
 )
-# Words of a date or of a post's metadata: a "name" made of these only is a date cut out of
-# a byline ("Sun Dec", "Updated January", "May").
-_DATE_WORDS = frozenset(
-    {
-        "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june", "jul", "july",
-        "aug", "august", "sep", "sept", "september", "oct", "october", "nov", "november", "dec", "december",
-        "mon", "monday", "tue", "tues", "tuesday", "wed", "wednesday", "thu", "thur", "thurs", "thursday",
-        "fri", "friday", "sat", "saturday", "sun", "sunday", "updated", "published", "posted", "modified",
-        "reviewed", "last",
-    }
-)  # fmt: skip
-# Words of the labels around a byline: "Full Bio", "Topic Author", "View Profile". No name
-# holds them.
-_LABEL_WORDS = frozenset({"author", "authors", "bio", "biography", "profile"})
-# A credential or an agency after a name: "MD", "M.D.", "RD", "CNN", "AP", "PhD", "Jr.".
-_AFFILIATION = re.compile(r"^(?:(?:[A-Z]\.?){2,6}|Ph\.?\s?D\.?|MSc|BSc|MBA|Jr\.?|Sr\.?|Esq\.?)$")
-# A user name: one word of letters with digits, dots, dashes or underscores ("paulb203", "b.scherer").
-_HANDLE = re.compile(r"^[^\W\d_][\w.\-]*$")
-# Characters no name holds: form labels ("Name *", "Name (required)"), anchors, exclamations.
-_NOT_IN_NAMES = re.compile(r"[*()\[\]{}<>#=+!?:\\]")
-# Between names: "Ann Lee and Bo Chan", "Ann Lee, Bo Chan & Cy Doe", "Ann Lee; Bo Chan".
-_NAME_SEPARATORS = re.compile(r"\s*(?:;|,|\s&\s|\band\b|\bund\b|\bet\b|\by\b|\|)\s*", re.IGNORECASE)
 # Words that end a byline's names and start its other parts ("By Ann Lee Updated ...").
 _BYLINE_END = re.compile(
-    r"\s(?:updated|published|posted|on|in|for|at|from|\d|[|•·⋅∙●—–]|-\s"
+    r"\s(?:(?:updated|published|posted|on|in|for|at|from)\b|\d|[|•·⋅∙●—–]|-\s"
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)",
     re.IGNORECASE,
 )
-_MARKED = re.compile(r"byline|author|writer|contributor", re.IGNORECASE)
+# Class or id words of a byline element ("authorization", "authorized" are not).
+_MARKED = re.compile(r"byline|author(?!i[sz])|writer|contributor", re.IGNORECASE)
+# ...and the class of a post's user name on a forum (phpBB's "username", vBulletin's
+# "bigusername"): a class only, an id holding "username" is a slug ("configure-runasusername").
+_USER_NAME_CLASS = re.compile(r"username", re.IGNORECASE)
 # A comment's or a customer review's author is not the page's.
 _COMMENTS = re.compile(r"comment|respond|reply|review|testimonial", re.IGNORECASE)
 _NOT_BYLINE_TAGS = frozenset({"script", "style", "meta", "link"})
 # A heading inside an element: one search by libxml2.
 _HEADING = lxml.etree.XPath("descendant::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6][1]")
+# The parts of a dateline's line: "Dec 26, 2025 • Ann Lee in Health", "Ann Lee | 3 min read".
+_DATELINE_PARTS = re.compile(r"\s*[|•·⋅∙●]\s*")
+# Elements with an author attribute (forum posts), found by libxml2.
+_AUTHOR_ATTRIBUTE = lxml.etree.XPath("//*[@author or @data-author]")
+# The part of a byline box holding the name: its class says so ("author-name", "byline__name").
+_NAME_PART = lxml.etree.XPath("descendant::*[contains(translate(@class, 'NAME', 'name'), 'name')][1]")
 # Elements with an itemprop, found by libxml2 rather than a Python loop over every element.
 _ITEMPROP = lxml.etree.XPath("descendant-or-self::*[@itemprop]")
-# A parenthesised part of a name is a role or a nickname: "James Clear (Author)", "Richard (R.J.) Eskow".
-_PARENTHESES = re.compile(r"\s*\([^()]*\)")
-
-
-def clean_name(value: Any, *, declared: bool = False) -> str | None:
-    """A person's name as shown, or None when ``value`` is not a plausible name.
-
-    ``declared``: the value comes from markup that declares it an author's name (JSON-LD,
-    a meta tag, ``itemprop="author"``), where a user name with digits ("paulb203") is one.
-    """
-    text = clean_space(value) if isinstance(value, str) else None
-    if text and "(" in text:
-        text = clean_space(_PARENTHESES.sub("", text))
-    if not text:
-        return None
-    text = _BY.sub("", text).strip(" ,;:|-–—·•")
-    if not text or len(text) > MAX_NAME_CHARS or _URLISH.search(text) or _NOT_IN_NAMES.search(text):
-        return None
-    words = text.split()
-    folded = {word.strip(".,").casefold() for word in words}
-    if folded <= _DATE_WORDS or folded & _LABEL_WORDS:
-        return None
-    if declared and len(words) == 1 and _HANDLE.match(text):
-        return text
-    # Names start with a letter and hold no digits ("+55 more", "2 min read" are not names).
-    if len(words) > MAX_NAME_WORDS or not text[0].isalpha() or any(ch.isdigit() for ch in text):
-        return None
-    return text if _cased_like_a_name(text, words) else None
-
-
-def _cased_like_a_name(text: str, words: list[str]) -> bool:
-    """Tell whether the words of ``text`` are capitalised as a name's are.
-
-    In a name written in mixed case, a word starting in lower case is a particle ("van",
-    "de", "bin") and does not end the name, unless it is written "Family, Given de".
-    "Ann Lee has written about cities", "Peter says", "Published on" are not names. Text
-    all in one case (a meta tag in lower case, a script without case) is not judged.
-    """
-    if text == text.lower() or text == text.upper() or len(words) == 1:  # one word is no sentence: "xJewishNinjax"
-        return True
-    last = len(words) - 1
-    for i, word in enumerate(words):
-        if word[0].islower() and (len(word) > MAX_PARTICLE_CHARS or (i == last and "," not in text)):
-            return False
-    return True
-
-
-def split_names(text: str, *, declared: bool = False) -> list[str]:
-    """The names in one author string ("Ann Lee and Bo Chan" -> two names; "Ann Lee, MD" -> one).
-
-    ``declared``: see :func:`clean_name`.
-    """
-    text = _BY.sub("", clean_space(text) or "")
-    if "(" in text:  # before splitting: "Ann Lee (with Bo Chan, Cy Doe)" is one name and a remark
-        text = _PARENTHESES.sub("", text)
-    names = [name for part in _NAME_SEPARATORS.split(text) if (name := clean_name(part, declared=declared))]
-    people = [name for name in names if not _AFFILIATION.match(name)]
-    return people or names
 
 
 def is_site_name(name: str, site: set[str]) -> bool:
@@ -300,6 +230,25 @@ def markup_author_names(page: PageMeta) -> tuple[list[str], str | None]:
     return names, "itemprop=author" if names else None
 
 
+def attribute_author_names(page: PageMeta) -> tuple[list[str], str | None]:
+    """Names in the ``author`` or ``data-author`` attribute of the first element carrying one.
+
+    Forum and discussion software marks each post's element with its author
+    (``<article data-author="ann_lee">``, ``<shreddit-post author="ann_lee">``); the first
+    post is the thread's, the others are replies. Elements in teasers, comments, nav or
+    footer (:func:`cleaner.meta.page.is_aside`) are skipped.
+    """
+    for element in _AUTHOR_ATTRIBUTE(page.tree):
+        if in_aside(element):
+            continue
+        value = element.get("author") or element.get("data-author")
+        names = split_names(value or "", declared=True)
+        if names:
+            return names, "attribute:author"
+        return [], None
+    return [], None
+
+
 def elements_after(tree: Any, headline: Any | None) -> Iterator[Any]:
     """The elements after ``headline`` in page order (its own descendants first); all of ``tree``'s without one.
 
@@ -327,7 +276,7 @@ def byline_names(tree: Any, headline: Any | None) -> list[str]:
         marks = f"{css or ''} {ident or ''}"
         # A comment's author ("Peter says"), a review's or a comment form's "Name" field is not the byline.
         if (
-            not _MARKED.search(marks)
+            not (_MARKED.search(marks) or _USER_NAME_CLASS.search(css or ""))
             or element.tag in _NOT_BYLINE_TAGS
             or _COMMENTS.search(marks)
             or next(element.iterancestors("form"), None) is not None
@@ -336,17 +285,31 @@ def byline_names(tree: Any, headline: Any | None) -> list[str]:
         looked += 1
         if looked > MAX_BYLINE_ELEMENTS:
             break
-        # In an "author" box holding a heading, the heading is the name; when it is not a
-        # name, the box is a teaser card (another article's title, author and date).
-        heading = _HEADING(element)
-        text = " ".join(visible_text(heading[0] if heading else element).split())
-        if not text or len(text) > MAX_BYLINE_CHARS:
+        # In an "author" box, the part whose class says it is the name ("author-name") is the
+        # name; else a heading it holds; when that is not a name, the box is a teaser card
+        # (another article's title, author and date).
+        part = _NAME_PART(element) or _HEADING(element)
+        text = " ".join(visible_text(part[0] if part else element).split())
+        if len(text) > MAX_BYLINE_CHARS:
+            # A bio box ("Ann Lee / Ann Lee is a reporter who..."): its first text is the name.
+            text = _first_text(element)
+            if not whole_name(text):
+                continue
+        if not text:
             continue
-        cut = _BYLINE_END.search(_BY.sub("", text))
-        names = split_names(_BY.sub("", text)[: cut.start()] if cut else _BY.sub("", text))
+        cut = _BYLINE_END.search(BY_PREFIX.sub("", text))
+        names = split_names(BY_PREFIX.sub("", text)[: cut.start()] if cut else BY_PREFIX.sub("", text))
         if names:
             return names
     return []
+
+
+def _first_text(element: Any) -> str:
+    """The text of the first element inside ``element`` that holds text of its own, white space folded."""
+    for node in element.iter(lxml.etree.Element):
+        if node.tag not in _NOT_BYLINE_TAGS and (node.text or "").strip():
+            return " ".join(node.text.split())
+    return ""
 
 
 def shown_byline_names(page: PageMeta, headline: Any | None) -> list[str]:
@@ -360,7 +323,7 @@ def shown_byline_names(page: PageMeta, headline: Any | None) -> list[str]:
         text = " ".join(line.split())
         if len(text) > MAX_BYLINE_CHARS or not _SHOWN_BYLINE.match(text):
             continue
-        rest = _BY.sub("", text)
+        rest = BY_PREFIX.sub("", text)
         cut = _BYLINE_END.search(rest)
         names = [n for n in split_names(rest[: cut.start()] if cut else rest) if n[0].isupper()]
         if names:
@@ -368,15 +331,46 @@ def shown_byline_names(page: PageMeta, headline: Any | None) -> list[str]:
     return []
 
 
+def dateline_names(page: PageMeta, headline: Any | None) -> list[str]:
+    """A name shown beside the dateline with no "By": "Ann Lee" above "Dec. 3, 2023", "Dec 3, 2023 • Ann Lee".
+
+    Read in the first :data:`DATELINE_LINES` lines after the headline: the parts of the
+    dateline's own line (cut at bullets and bars), then the line before it and the line
+    after. A part counts only when it is a whole name of two to four capitalised words, no
+    comma ("Project Management", a section, is one too: it comes after the name on a line
+    of its own, and is read last). A teaser's title in title case above its date ("Our
+    Agent Architecture" on a listing page) passes for a name: this source comes last, after
+    every source the markup declares. On wcxb-dev it names the gold author on 3 pages and
+    gives a wrong one on 1 of the 657 pages without one.
+    """
+    if headline is None:
+        return []
+    lines = [text for line in page.around(headline)[1].split("\n") if (text := " ".join(line.split()))]
+    lines = lines[:DATELINE_LINES]
+    for i, line in enumerate(lines):
+        if len(line) > MAX_BYLINE_CHARS or not text_dates(line):
+            continue
+        parts = _DATELINE_PARTS.split(line) + [lines[j] for j in (i - 1, i + 1) if 0 <= j < len(lines)]
+        for part in parts:
+            if len(part) > MAX_BYLINE_CHARS or text_dates(part):
+                continue
+            cut = _BYLINE_END.search(part)
+            name = clean_name(part[: cut.start()] if cut else part)
+            if name and whole_name(name):
+                return [name]
+    return []
+
+
 def author_sources(page: PageMeta, headline: Any | None) -> Iterator[tuple[list[str], str]]:
     """The names each source gives, with the source's name, in order of trust (read only when asked)."""
     yield ld_author_names(page), "json-ld:author"
-    for reader in (meta_author_names, markup_author_names):
+    for reader in (meta_author_names, markup_author_names, attribute_author_names):
         names, source = reader(page)
         if names and source:
             yield names, source
     yield byline_names(page.tree, headline), "byline"
     yield shown_byline_names(page, headline), "byline:shown"
+    yield dateline_names(page, headline), "byline:dateline"
 
 
 def find_author(page: PageMeta, site: set[str], headline: Any | None) -> tuple[str | None, str | None]:

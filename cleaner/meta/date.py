@@ -13,12 +13,14 @@ Sources, each read by a small function:
 In that order: a date of the markup or the url that the dateline shows; else the
 declared publication date; else the url's date; else, when the markup declares no date,
 the first date shown by the headline that is not labelled as an update or a join date
-("Updated: ...", "Joined: ..."); else the declared modification date (htmldate answers
+("Updated: ...", "Joined: ..."), or the update when it is the only date shown; else the
+declared modification date (htmldate answers
 the same there); else htmldate's, on a page that says it is an article (``og:type`` or
 JSON-LD): on the other pages (products, services, listings) it mostly guessed (on
 wcxb-dev it dated 158 of the 633 pages that state no date, for 6 right dates among the
 gold ones). Dates in the page's teasers, comments, nav, footer and the site's header are
-never read (:func:`cleaner.meta.page.is_aside`).
+never read (:func:`cleaner.meta.page.is_aside`), nor dates shown with a label saying they
+are someone's or something else's ("Joined", "last post by ...": a forum's last reply).
 
 The date is the publication date when the page shows it next to the headline or nothing
 is shown there; when the page shows only its last update there ("Updated Dec. 23,
@@ -63,11 +65,16 @@ _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 # "December 14, 2023", "Dec. 14 2023", "14 December 2023", "14th Dec, 2023", "2023-12-14",
 # "14.12.2023", "2023/12/14". US "12/14/2023" is left out: "03/04/2023" is ambiguous.
+# A date ends at the last digit of its year or day, whatever follows: inline elements are
+# joined without a space ("December 22, 2022<span>Updated: ...</span>" reads "2022Updated",
+# "2023-12-14T10:00" is a date and its time). A month name starts a word, or a capitalised
+# word glued to a lower-case one the same way ("Mental Health<span>DECEMBER 22, 2022").
+_MONTH_START = r"(?:(?<![^\W\d_])|(?-i:(?<=[a-z])(?=[A-Z])))"
 _TEXT_DATES = [
-    re.compile(rf"\b{_MONTH}\.?\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
-    re.compile(rf"\b{_DAY}\.?\s+(?:of\s+)?{_MONTH}\.?,?\s+{_YEAR}\b", re.IGNORECASE),
-    re.compile(r"\b(?P<year>(?:19|20)\d\d)[-/](?P<month>[01]?\d)[-/](?P<day>[0-3]?\d)\b"),
-    re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b"),
+    re.compile(rf"{_MONTH_START}{_MONTH}\.?\s+{_DAY},?\s+{_YEAR}(?!\d)", re.IGNORECASE),
+    re.compile(rf"\b{_DAY}\.?\s+(?:of\s+)?{_MONTH}\.?,?\s+{_YEAR}(?!\d)", re.IGNORECASE),
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)[-/](?P<month>[01]?\d)[-/](?P<day>[0-3]?\d)(?!\d)"),
+    re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:19|20)\d\d)(?!\d)"),
 ]
 # A date in the url path: /2023/12/20/, /2023-12-20-, /20231220/ (a compact one only
 # between separators, so an id like 231218130031 is not read as one).
@@ -79,12 +86,23 @@ _URL_DATES = [
 ]
 
 # Labels of the dates shown near a headline that are not its publication: the last
-# update, a user's join date on a forum, a company's founding: the label and at most 16
-# characters without digits before the date ("Updated on Tuesday, "; a digit means another
-# date or a number lies between). The 30 characters before a date are searched.
-_OTHER_DATE_LABEL = re.compile(
-    r"(?:updated|modified|edited|joined|registered|founded|member since|since)\b[^\d.]{0,16}$", re.IGNORECASE
-)
+# update, a user's join date on a forum, a company's founding, a thread's last reply: the
+# label and at most 16 characters without digits before the date ("Updated on Tuesday, ";
+# a digit means another date or a number lies between). The 30 characters before a date
+# are searched.
+_LABEL_GAP = r"\b[^\d.]{0,16}$"
+_UPDATE_LABEL = re.compile(r"(?:updated|modified|edited)" + _LABEL_GAP, re.IGNORECASE)
+# ...of which these are never the page's date at all: a person's, a company's or the last
+# reply's. A forum writes "last post by <user name>": the user name (one word, up to 30
+# characters) may stand between the label and the date.
+_ELSEWHERE_LABEL = re.compile(
+    r"(?:joined|registered|founded|member since|since)" + _LABEL_GAP
+    + r"|(?:last|latest)\s+(?:post|reply|activity)(?:\s+by\s+\S{1,30})?\s*[^\w\d.]{0,3}$",
+    re.IGNORECASE,
+)  # fmt: skip
+# Characters before a date searched for its label: a label, a user name of up to 30
+# characters ("last post by AardnoldArrdvark ") and the spaces between.
+LABEL_REACH = 60
 # <meta> names of the publication date, in order of trust.
 PUBLISHED_META = (
     "article:published_time",
@@ -155,9 +173,18 @@ def dates_at(text: str) -> list[tuple[int, str]]:
     return sorted(found)
 
 
-def publication_dates(text: str) -> list[str]:
-    """The dates of ``text`` not labelled as another date: "Updated: Jan. 2, 2026", "Joined: Dec 11, 2021" left out."""
-    return [value for start, value in dates_at(text) if not _OTHER_DATE_LABEL.search(text[max(0, start - 30) : start])]
+def labelled_dates(text: str) -> list[tuple[str, str]]:
+    """The dates of ``text`` with their label, in page order.
+
+    The label is ``"update"`` ("Updated: Jan. 2, 2026"), ``"elsewhere"`` ("Joined: Dec 11,
+    2021", "last post by ann Jan. 3, 2024": not the page's date) or ``""``.
+    """
+    found = []
+    for start, value in dates_at(text):
+        before = text[max(0, start - LABEL_REACH) : start]
+        label = "elsewhere" if _ELSEWHERE_LABEL.search(before) else "update" if _UPDATE_LABEL.search(before) else ""
+        found.append((value, label))
+    return found
 
 
 def url_date(url: str | None) -> str | None:
@@ -258,8 +285,9 @@ def find_date(page: PageMeta, headline: Any | None) -> tuple[str | None, str | N
     """The article's date and its source, or ``(None, None)``; see the module docstring."""
     published, modified = markup_dates(page)
     from_url = url_date(page.url)
-    shown_text = headline_text(page, headline)
-    shown = text_dates(shown_text)
+    around = labelled_dates(headline_text(page, headline))
+    labelled = [(value, label) for value, label in around if label != "elsewhere"]
+    shown = [value for value, _ in labelled]
     if shown:
         # The publication date when the page shows it, else the update it shows instead.
         for candidate in (published, (from_url, "url") if from_url else None, modified):
@@ -270,11 +298,13 @@ def find_date(page: PageMeta, headline: Any | None) -> tuple[str | None, str | N
     if from_url:
         return from_url, "url"
     if shown and not modified:
-        # Nothing declared: the first date shown by the headline that is no update's or
-        # join date's is the publication's ("January 31, 2024 Written by ...").
-        first = next(iter(publication_dates(shown_text)), None)
+        # Nothing declared: the first date shown by the headline that is no update's is
+        # the publication's ("January 31, 2024 Written by ..."); when the page shows only
+        # its last update ("Updated May 6, 2025"), that is the date it gives itself.
+        first = next((value for value, label in labelled if not label), None)
         if first:
             return first, "dateline"
+        return shown[0], "dateline:updated"
     if modified:
         # The markup says only when the page was last changed: htmldate, asked for the
         # publication date, answers that same date on 33 of the 35 devdata pages in this

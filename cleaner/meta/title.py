@@ -7,9 +7,11 @@ heading is what readers (and people labelling pages) call the title, so the read
 for a visible ``h1`` (then ``h2``, ``h3``) whose words equal one of the declared titles or
 a run of its " | "/" - "-separated segments, with or without a label, kicker or subtitle
 the heading holds in an element of its own ("<span class=label>News</span> Headline").
-Without such a heading the declared titles are stripped of the segments that name the
-site and the one they agree on is taken, cut to its first " | " segment except on a home
-page.
+Failing that, an h1 sharing most of its words with the declared titles is taken, except
+on a page declaring itself a page of the site (``og:type`` "website"), where such an h1
+is a banner. Without such a heading the declared titles are stripped of the segments that
+name the site and the one they agree on is taken, cut to its first " | " segment except on
+a home page.
 """
 
 from __future__ import annotations
@@ -262,6 +264,19 @@ def similar_h1(h1s: list[tuple[Any, str]], declared: list[tuple[str, str]]) -> t
     return (best[1], best[2]) if best else None
 
 
+def _site_page(page: PageMeta) -> bool:
+    """Tell whether the page declares itself a page of the site (``og:type`` "website"), not an article.
+
+    On such a page (a service, a category, a landing page) an h1 that only resembles the
+    declared title is a slogan or a banner ("The complete customer service solution");
+    the declared title names the page. On the wcxb-dev pages whose h1 only resembles the
+    declared title, the declared title is right on 37 "website" pages and the h1 on 26;
+    on the other pages the h1 wins, 74 to 40.
+    """
+    og_type = page.first("og:type")
+    return og_type is not None and og_type[1].strip().lower() == "website" and not page.declares_article()
+
+
 def is_home_page(url: str | None) -> bool:
     """Tell whether ``url`` is a site's home page (no path beyond ``/`` or an index file)."""
     if not url:
@@ -310,7 +325,7 @@ def find_title(page: PageMeta, sitename: str | None, host: str | None) -> tuple[
                             best = (rank, text, tag, element)
     if best is not None:
         return best[1], best[2], best[3]
-    similar = similar_h1(by_level["h1"], declared)
+    similar = None if _site_page(page) else similar_h1(by_level["h1"], declared)
     if similar is not None:
         return similar[0], "h1", similar[1]
     if not declared:
