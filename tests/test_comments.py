@@ -119,6 +119,16 @@ def test_links_counters_and_other_pages_comments_are_not_comments():
     assert cleaner.clean(NOT_COMMENTS, config=Config(comments=True)).comments == []
 
 
+def test_widget_lines_and_pingbacks_in_a_comment_list_are_not_comments():
+    page = (
+        '<html><body><div id="comments"><ol class="comment-list">'
+        '<li class="comment"><p>Loading Comments...</p></li>'
+        '<li class="comment"><p>Pingback: Ten tram lines we miss | Another Blog</p></li>'
+        '<li class="comment"><p>Nice piece, thanks.</p><a href="#">Reply</a></li></ol></div></body></html>'
+    )
+    assert [c.text for c in reader_comments(parse_html(page), "")] == ["Nice piece, thanks."]
+
+
 def test_a_comment_the_text_holds_is_content_and_not_listed_again():
     # A forum thread: the extractor keeps the posts as the page's content.
     root = parse_html(WORDPRESS)

@@ -101,6 +101,11 @@ _AUTHOR_LINE = re.compile(
     re.IGNORECASE,
 )
 _LETTER = re.compile(r"[^\W\d_]")
+# A comment of one short line that names the comments is the widget's own ("Loading
+# Comments...", "Kommentar hinzufügen"); a pingback or trackback is another site's link.
+MAX_CHROME_WORDS = 4
+_CHROME_LINE = re.compile(r"comment|kommentar|antwort|reply|répon|coment|discuss", re.IGNORECASE)
+_LINK_BACK = re.compile(r"^(?:pingback|trackback)\b", re.IGNORECASE)
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
@@ -314,7 +319,9 @@ def read_comment(item: Any, others: set[Any] | frozenset[Any] = frozenset()) -> 
     if named:  # "Ann says:" heads the comment: its author, not its text
         author = author or named.group("a") or named.group("b")
         body = body[1:]
-    if not body:
+    if not body or _LINK_BACK.match(body[0]):
+        return None
+    if len(body) == 1 and len(body[0].split()) <= MAX_CHROME_WORDS and _CHROME_LINE.search(body[0]):
         return None
     return Comment("\n".join(body), author, date)
 
