@@ -40,8 +40,20 @@ from cleaner.page.segment import BLOCK_TAGS, SKIP_TAGS
 __all__ = ["Comment", "Region", "comment_items", "comment_regions", "read_comment", "reader_comments"]
 
 # Class/id words (split at - _ : / . and white space) that name a comment region or a comment.
-COMMENT_WORDS = frozenset(
-    {"comment", "comments", "commentlist", "commentslist", "disqus", "kommentare", "commentaires", "comentarios"}
+COMMENT_WORDS = frozenset(  # fmt: skip
+    {
+        "comment",
+        "comments",
+        "commentlist",
+        "commentslist",
+        "disqus",
+        "kommentar",
+        "kommentare",
+        "commentaire",
+        "commentaires",
+        "comentario",
+        "comentarios",
+    }
 )
 # Words beside a comment word that make it something else: a link to the comments or their
 # count, a button, the comments of other pages (a sidebar's "recent comments"), the form,
@@ -56,6 +68,9 @@ NOT_REGION_WORDS = frozenset(
 # Elements that can hold a comments region (not inline ones such as <a> or <span>: those
 # are links and counters).
 REGION_TAGS = frozenset({"div", "section", "ol", "ul", "aside", "article", "footer", "dl", "main"})
+# A list of comments holds at least one comment of this many words: two short cells
+# ("Comments", "Sign In") in a comments section are its toolbar.
+MIN_LONGEST_WORDS = 6
 # Elements that can be one comment of a list (a <p> is a paragraph of one comment).
 ITEM_TAGS = frozenset({"li", "article", "div", "section", "dd"})
 # Elements and class/id words inside a comment that are not its text: forms and buttons,
@@ -103,7 +118,7 @@ _AUTHOR_LINE = re.compile(
 _LETTER = re.compile(r"[^\W\d_]")
 # A comment of one short line that names the comments is the widget's own ("Loading
 # Comments...", "Kommentar hinzufügen"); a pingback or trackback is another site's link.
-MAX_CHROME_WORDS = 4
+MAX_CHROME_WORDS = 6
 _CHROME_LINE = re.compile(r"comment|kommentar|antwort|reply|répon|coment|discuss", re.IGNORECASE)
 _LINK_BACK = re.compile(r"^(?:pingback|trackback)\b", re.IGNORECASE)
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -216,10 +231,12 @@ def _has_letters(element: Any) -> bool:
 
 
 def _is_chrome(element: Any) -> bool:
-    """Whether an element inside a comment is not its text: a form, a heading, an author/date/actions element."""
+    """Whether an element is not a comment's text: a form, a heading, an author/date/actions element, a hidden one."""
     tag = _tag(element)
     if tag in CHROME_TAGS or tag in _HEADINGS or tag in SKIP_TAGS or element.get("itemprop") in META_PROPS:
         return True
+    if element.get("hidden") is not None or "display:none" in (element.get("style") or "").replace(" ", ""):
+        return True  # a template the page's script fills in, not a comment
     return not words_of(element).isdisjoint(CHROME_WORDS)
 
 
@@ -240,14 +257,16 @@ def comment_items(roots: list[Any]) -> list[Any]:
     parents: list[tuple[int, list[Any]]] = [(0, roots)] if len(roots) > 1 else []
     parents.extend(_parents(roots))
     for depth, children in parents:
-        groups: dict[str, list[Any]] = {}
+        groups: dict[tuple[str, str], list[Any]] = {}
         for child in children:
             if _tag(child) in ITEM_TAGS and not _is_chrome(child):
-                groups.setdefault(_tag(child), []).append(child)
+                groups.setdefault(_signature(child), []).append(child)
         for group in groups.values():
             items = [i for i in group if _has_letters(i)]
             named = sum(not words_of(i).isdisjoint(COMMENT_WORDS) for i in items)
             if not items or (len(items) == 1 and not named):
+                continue
+            if max(len(" ".join(i.itertext()).split()) for i in items) < MIN_LONGEST_WORDS:
                 continue
             key = (2 * named >= len(items), len(items), -depth)
             if best is None or key > best[0]:
@@ -255,17 +274,26 @@ def comment_items(roots: list[Any]) -> list[Any]:
     if best is None:
         return []
     items = best[1]
-    tag = _tag(items[0])
-    common = set.intersection(*(words_of(i) for i in items))
-    shared = (common & COMMENT_WORDS) or common
-    if shared:
-        found = [e for r in roots for e in r.iter(tag) if shared <= words_of(e) and not _is_chrome(e)]
-        found = [e for e in found if _has_letters(e)]
-    elif tag in ("li", "article"):
-        found = [*items, *(e for i in items for e in i.iterdescendants(tag) if _has_letters(e))]
+    signature = _signature(items[0])
+    outer = {a for r in roots for a in (r, *r.iterancestors())}
+    if signature[1]:  # replies are the elements of the items' tag and first class word, nested or not
+        found = [
+            e
+            for r in roots
+            for e in r.iter(signature[0])
+            if _signature(e) == signature and e not in outer and not _is_chrome(e) and _has_letters(e)
+        ]
+    elif signature[0] in ("li", "article"):
+        found = [*items, *(e for i in items for e in i.iterdescendants(signature[0]) if _has_letters(e))]
     else:
         found = items
     return sorted(set(found), key=_position(roots))
+
+
+def _signature(element: Any) -> tuple[str, str]:
+    """What the comments of one list share: their tag and their first class word (``li``, ``comment``)."""
+    words = (element.get("class") or "").lower().split()
+    return _tag(element), _SPLIT.split(words[0])[0] if words else ""
 
 
 def _parents(roots: list[Any]) -> Iterable[tuple[int, list[Any]]]:
