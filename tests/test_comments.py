@@ -129,6 +129,22 @@ def test_widget_lines_and_pingbacks_in_a_comment_list_are_not_comments():
     assert [c.text for c in reader_comments(parse_html(page), "")] == ["Nice piece, thanks."]
 
 
+def test_a_note_beside_the_comments_and_a_toolbar_are_not_comments():
+    page = (
+        '<html><body><div class="kommentare"><div class="rubrik">Kommentare</div>'
+        '<div class="kommentar-item"><p>Quantensprung? Wohl eher ein kleiner Schritt.</p></div>'
+        '<div class="kommentar-item"><p>Endlich fahren die Bahnen wieder.</p></div>'
+        '<div class="fussnote">Es gibt kein Recht auf Veröffentlichung. Die Redaktion löscht beleidigende '
+        "Kommentare.</div></div>"
+        '<section id="comments"><div class="bar">Comments</div><div class="cell">Sign In</div></section>'
+        "</body></html>"
+    )
+    assert [c.text for c in reader_comments(parse_html(page), "")] == [
+        "Quantensprung? Wohl eher ein kleiner Schritt.",
+        "Endlich fahren die Bahnen wieder.",
+    ]
+
+
 def test_a_comment_the_text_holds_is_content_and_not_listed_again():
     # A forum thread: the extractor keeps the posts as the page's content.
     root = parse_html(WORDPRESS)
