@@ -405,7 +405,7 @@ def _date(item: Any) -> str | None:
         found = _first(item, lambda e: _tag(e) == "time")
     if found is not None:
         value = " ".join((found.get("datetime") or found.get("content") or found.text_content()).split())
-        return value if 0 < len(value) <= MAX_DATE_CHARS else None
+        return value if any(c.isdigit() for c in value) and len(value) <= MAX_DATE_CHARS else None
     for words in DATE_WORDS:
         for element in item.iterdescendants():
             if isinstance(element.tag, str) and not words_of(element).isdisjoint(words):
