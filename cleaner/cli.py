@@ -119,6 +119,12 @@ def cli() -> None:
     help="Learned extractor: keep less but cleaner text (precision) or more text with more boilerplate (recall).",
 )
 @click.option(
+    "--comments",
+    is_flag=True,
+    default=None,
+    help="Add the page's reader comments to every record as a `comments` list (HTML; never in the text).",
+)
+@click.option(
     "--model", type=click.Path(exists=True, dir_okay=False), default=None, help="Model file from `cleaner train`."
 )
 @click.option(

@@ -16,7 +16,7 @@ from cleaner.errors import UsageError
 
 # An ISO 639-1 code: two letters (``en``, ``de``), the form metadata.language takes.
 ISO_639_1 = re.compile(r"^[a-z]{2}$")
-# The settings ``favor`` accepts: see cleaner.extractors.learned.FAVOR_THRESHOLDS.
+# The settings ``favor`` accepts: see cleaner.extractors.learned.FAVOR_SHIFTS.
 FAVORS = ("precision", "recall")
 
 
@@ -61,8 +61,11 @@ class Config:
     # False: blocks inside data tables are dropped (reason ``structure.table``).
     tables: bool = True
     # "precision" or "recall": move the learned model's keep threshold up or down (see
-    # cleaner.extractors.learned.FAVOR_THRESHOLDS); None keeps the model's own.
+    # cleaner.extractors.learned.FAVOR_SHIFTS); None keeps the model's own.
     favor: str | None = None
+    # True: the reader comments of an HTML page go to the record's ``comments`` list
+    # (cleaner.extractors.comments); they are never part of the text, with or without it.
+    comments: bool = False
     # A model file made by ``cleaner train`` for the learned extractor (default: the
     # model shipped in the package).
     model: str | None = None

@@ -164,8 +164,9 @@ class Result:
     block kept), ``error`` with ``error`` saying why, or ``skipped`` when a setting filters
     the document out (``Config.languages``): ``skip_reason`` (``language.other``) and
     ``skip_detail`` (its language) say why, and the text and metadata are still filled
-    in; a batch writes no record for it and counts it as skipped. A failure is a Result,
-    never an exception that ends a batch.
+    in; a batch writes no record for it and counts it as skipped. ``comments`` holds the
+    reader comments when ``Config.comments`` asks for them. A failure is a Result, never
+    an exception that ends a batch.
     """
 
     document: Document
@@ -177,6 +178,9 @@ class Result:
     error: ErrorInfo | None = None
     skip_reason: str | None = None
     skip_detail: str = ""
+    # With ``Config.comments``: the page's reader comments (``{text, author, date}``, the
+    # last two when the markup gives them), never part of ``text``; None when not asked.
+    comments: list[dict[str, str]] | None = None
 
     @property
     def removed(self) -> list[dict[str, Any]]:

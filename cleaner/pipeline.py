@@ -16,6 +16,7 @@ from cleaner.config import Config
 from cleaner.corpus import apply_site_stats, document_keys
 from cleaner.errors import InputError
 from cleaner.extractors import resolve_name
+from cleaner.extractors.comments import reader_comments
 from cleaner.extractors.page_rules import apply_page_rules
 from cleaner.extractors.registry import get_extractor
 from cleaner.extractors.rules import text_metadata
@@ -181,6 +182,7 @@ def clean_document(document: Document, config: Config) -> Result:
         if config.site_stats:  # pass 2 of the corpus statistics: blocks repeated across the site
             decisions = apply_site_stats(page.blocks, decisions, corpus_site(page), config)
         text = rebuild_text(page.blocks, decisions)
+        comments = page_comments(page, text) if config.comments else None
         metadata = gather_metadata(page, decisions, text, config)
         if config.markdown and text.strip():
             text = render_markdown(
@@ -198,8 +200,19 @@ def clean_document(document: Document, config: Config) -> Result:
     status: Status = "ok" if text.strip() else "empty"
     skip = language_skip(metadata, config) if status == "ok" else None  # an empty record is written as ever
     if skip is not None:
-        return Result(document, page.blocks, decisions, text, metadata, "skipped", None, LANGUAGE_SKIP, skip)
-    return Result(document, page.blocks, decisions, text, metadata, status)
+        return Result(document, page.blocks, decisions, text, metadata, "skipped", None, LANGUAGE_SKIP, skip, comments)
+    return Result(document, page.blocks, decisions, text, metadata, status, comments=comments)
+
+
+def page_comments(page: Page, text: str) -> list[dict[str, str]]:
+    """The reader comments of an HTML page that its clean ``text`` does not hold, as record entries.
+
+    Found in the markup (:mod:`cleaner.extractors.comments`); a text dump has no markup to
+    tell a comment from the article, so its list is empty.
+    """
+    if page.tree is None:
+        return []
+    return [c.as_record() for c in reader_comments(page.tree, text)]
 
 
 def _base_metadata(document: Document, config: Config) -> dict[str, Any]:
@@ -267,6 +280,7 @@ __all__ = [
     "drop_tables",
     "gather_metadata",
     "language_skip",
+    "page_comments",
     "site_keys",
     "sniff_input_type",
 ]

@@ -15,7 +15,7 @@ from cleaner.batch.summary import Summary
 from cleaner.cli import cli
 from cleaner.config import Config
 from cleaner.errors import UsageError
-from cleaner.extractors.learned import LearnedExtractor, keep_threshold, load_model
+from cleaner.extractors.learned import LearnedExtractor, keep_threshold, load_model, text_keep_threshold
 from cleaner.model import REASONS, Document
 from cleaner.pipeline import parse
 
@@ -166,6 +166,32 @@ def test_favor_moves_the_learned_models_threshold(monkeypatch):
 
     assert kept("precision") < kept(None) < kept("recall")
     assert kept(None) == int(np.sum(probs > model.threshold))
+
+
+def test_favor_moves_the_text_line_models_threshold_on_text_dumps():
+    model = load_model(None, "text")
+    assert text_keep_threshold(model, Config(favor="precision")) == pytest.approx(model.threshold + 0.1)
+    assert text_keep_threshold(model, Config(favor="recall")) == pytest.approx(model.threshold - 0.1)
+    dump = "\n".join(
+        f"Line {n} of the dump says something about the trams of the old town and their return." for n in range(10)
+    )
+    doc = Document(id="t", source="t.txt", input_type="text", content=dump)
+    page = parse(doc, dump)
+    # Probabilities 0.05, 0.15 ... 0.95, one a line: 0.55 and 0.45 sit between the thresholds.
+    probs = np.linspace(0.05, 0.95, 10)
+
+    class Stub:
+        input_type, threshold = "text", model.threshold
+
+        def scores(self, features, groups=None):
+            return None, probs
+
+    extractor = LearnedExtractor(Stub())  # type: ignore[arg-type]
+
+    def kept(favor: str | None) -> int:
+        return sum(d.keep for d in extractor.decide(page, Config(favor=favor)))
+
+    assert (kept("precision"), kept(None), kept("recall")) == (4, 5, 6)
 
 
 def test_favor_option(tmp_path):

@@ -10,7 +10,9 @@
 - :mod:`cleaner.extractors.ensemble`: the stacked vote of the others;
 - :mod:`cleaner.extractors.registry`: the extractor a name means (:func:`get_extractor`);
 - :mod:`cleaner.extractors.page_rules`: what follows every extractor (machine timestamps
-  and in-page copies of kept blocks dropped).
+  and in-page copies of kept blocks dropped);
+- :mod:`cleaner.extractors.comments`: the reader comments of a page, for ``--comments``
+  (found in the markup, split into comments, never part of the text).
 
 This package module itself holds only the names (cheap to import, for the CLI's options).
 """

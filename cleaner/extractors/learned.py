@@ -70,8 +70,17 @@ MIN_MODEL_LINES = 5
 # precision / recall / F1: 0.5 -> .927/.964/.946; 0.7 -> .947/.943/.945 (+.020 precision
 # for -.021 recall; 0.8 loses .053 recall for +.029); 0.3 -> .899/.973/.934 (+.009 recall
 # for -.028 precision; 0.2 adds .001 more recall for -.020 more precision). The
-# text-line model of text dumps keeps its own threshold.
+# text-line model of text dumps moves by TEXT_FAVOR_SHIFTS.
 FAVOR_SHIFTS: dict[str, float] = {"precision": 0.2, "recall": -0.2}
+# --favor on text dumps: how far the text-line model's keep threshold (0.5) moves. Measured
+# the same way on the resiliparse dumps of every devdata page (python -m bench.favor
+# --input text, in-sample, 1,274 pages with full gold text), precision / recall / F1:
+# 0.5 -> .766/.797/.781; 0.6 -> .792/.756/.774 (+.026 precision for -.041 recall); 0.4 ->
+# .739/.831/.782 (+.034 recall for -.027 precision). A step of 0.2 buys less per point lost
+# (0.7: +.044 precision for -.094 recall; 0.3: +.060 recall for -.061 precision) and costs
+# .028 and .008 F1, so the text model moves by 0.1. Dumps of fewer than MIN_MODEL_LINES
+# lines are decided by the rules, which --favor leaves as they are.
+TEXT_FAVOR_SHIFTS: dict[str, float] = {"precision": 0.1, "recall": -0.1}
 # The text-line model's columns: the line's text columns, then the rules' decision on it.
 TEXT_MODEL_COLUMNS: tuple[str, ...] = (*TEXT_COLUMNS, "rules_keep", "rules_score")
 
@@ -113,7 +122,7 @@ def text_features(page: Page, rules: list[Decision], config: Config) -> np.ndarr
 
 
 def keep_threshold(model: LearnedModel, config: Config) -> float:
-    """The probability above which an HTML block is kept: the model's, moved by ``config.favor``."""
+    """The probability above which an HTML block is kept: the model's, moved by ``config.favor`` (FAVOR_SHIFTS)."""
     if config.favor is None:
         return model.threshold
     return min(max(model.threshold + FAVOR_SHIFTS[config.favor], 0.0), 1.0)
@@ -170,18 +179,34 @@ class LearnedExtractor:
             return rules
         model = self.model_for(config, "text")
         probs = model.scores(text_features(page, rules, config))[1].tolist()
-        decisions = []
-        for rule, score in zip(rules, probs, strict=True):
-            if rule.reason.startswith("meta."):  # headline, byline...: metadata, not text
-                decisions.append(rule)
-            elif score > model.threshold:
-                why = f"score {score:.2f}; rules: {rule.reason}"
-                reason = rule.reason if rule.keep else "content.selected"
-                decisions.append(Decision(rule.block, True, reason, self.name, score, why))
-            elif not rule.keep:
-                why = f"score {score:.2f}; {rule.detail}" if rule.detail else f"score {score:.2f}"
-                decisions.append(Decision(rule.block, False, rule.reason, self.name, score, why))
-            else:
-                why = f"score {score:.2f}; the rules kept it ({rule.reason}), its neighbours say otherwise"
-                decisions.append(Decision(rule.block, False, "boilerplate.context", self.name, score, why))
-        return decisions
+        return line_decisions(rules, probs, text_keep_threshold(model, config), self.name)
+
+
+def text_keep_threshold(model: LearnedModel, config: Config) -> float:
+    """The probability above which a text dump's line is kept: the text-line model's, moved by ``config.favor``."""
+    if config.favor is None:
+        return model.threshold
+    return min(max(model.threshold + TEXT_FAVOR_SHIFTS[config.favor], 0.0), 1.0)
+
+
+def line_decisions(rules: list[Decision], probs: list[float], threshold: float, by: str = "learned") -> list[Decision]:
+    """A text dump's decisions from the rules' and the text-line model's probabilities, kept above ``threshold``.
+
+    Lines the rules moved to the metadata stay there; a dropped line keeps the rules'
+    reason when the rules dropped it too.
+    """
+    decisions = []
+    for rule, score in zip(rules, probs, strict=True):
+        if rule.reason.startswith("meta."):  # headline, byline...: metadata, not text
+            decisions.append(rule)
+        elif score > threshold:
+            why = f"score {score:.2f}; rules: {rule.reason}"
+            reason = rule.reason if rule.keep else "content.selected"
+            decisions.append(Decision(rule.block, True, reason, by, score, why))
+        elif not rule.keep:
+            why = f"score {score:.2f}; {rule.detail}" if rule.detail else f"score {score:.2f}"
+            decisions.append(Decision(rule.block, False, rule.reason, by, score, why))
+        else:
+            why = f"score {score:.2f}; the rules kept it ({rule.reason}), its neighbours say otherwise"
+            decisions.append(Decision(rule.block, False, "boilerplate.context", by, score, why))
+    return decisions

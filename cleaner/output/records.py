@@ -47,14 +47,16 @@ _TAIL_FIELDS = ("input_type", "extractor", "cleaner_version", "status", "error")
 
 
 def result_record(result: Result, config: Config) -> dict[str, Any]:
-    """Build the output record of ``result``: ``{"id", "text", "metadata", ["removed"]}``.
+    """Build the output record of ``result``: ``{"id", "text", "metadata", ["comments"], ["removed"]}``.
 
     ``metadata`` holds, in this order: ``source``, ``url``, ``host``, the standard
     fields (``title`` .. ``description``, None when unknown), any other field the
     pipeline set, then ``input_type``, ``extractor``, ``cleaner_version``, ``status``
     (and ``error`` for a failed document), then the fields that came with the document
     (WARC headers, extra JSONL fields) under their own names, never overwriting ours.
-    ``removed`` (every dropped block with its reason) is added when ``config.explain``.
+    ``comments`` (the reader comments, :attr:`Result.comments`) is added when the Result
+    has them (``config.comments``: a list, empty when the page has none), ``removed``
+    (every dropped block with its reason) when ``config.explain``.
     """
     doc = result.document
     found = result.metadata
@@ -74,6 +76,8 @@ def result_record(result: Result, config: Config) -> dict[str, Any]:
     for name, value in doc.metadata.items():
         meta.setdefault(name, value)
     record: dict[str, Any] = {"id": doc.id, "text": result.text, "metadata": meta}
+    if result.comments is not None:
+        record["comments"] = result.comments
     if config.explain:
         record["removed"] = result.removed
     return record
