@@ -76,8 +76,9 @@ bench: $(VENV)/.installed-eval
 # The headline first: leave-one-dataset-out (each devdata dataset scored by a model trained on
 # the other four, beside trafilatura's own output), then the site-split details, the text
 # path, the corpus pass, the metadata (title, author, date) beside trafilatura's and the
-# Markdown structure beside trafilatura's. About 60 minutes on 2 cores (the metadata's
-# trafilatura side is cached in out/ after its first run).
+# Markdown structure beside trafilatura's, and what the controls (--favor, --no-tables,
+# --comments) do. About 65 minutes on 2 cores (the metadata's trafilatura side is cached in
+# out/ after its first run).
 eval: $(VENV)/.installed-eval
 	$(PY) -m bench.lodo --data $(DEVDATA)
 	$(PY) -m bench.text_model_cv --data $(DEVDATA)
@@ -86,6 +87,8 @@ eval: $(VENV)/.installed-eval
 	$(PY) -m bench.corpus_eval --data $(DEVDATA) --min-site-pages 2,3,5
 	$(PY) -m bench.metadata_eval --data $(DEVDATA)
 	$(PY) -m bench.markdown_eval --data $(DEVDATA)
+	$(PY) -m bench.favor --data $(DEVDATA) --input both
+	$(PY) -m bench.controls --data $(DEVDATA)
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache
