@@ -103,12 +103,12 @@ def misbehaving_pipeline(monkeypatch: pytest.MonkeyPatch) -> None:
     parse, decide = pipeline.parse, pipeline.decide
     parent = os.getpid()
 
-    def slow_parse(document: Any, markup: str) -> Any:
+    def slow_parse(document: Any, markup: str, *args: Any) -> Any:
         if "<title>Slow" in markup:
             time.sleep(60)
         if "<title>Hungry" in markup:
             bytearray(4 * 1024**3)
-        return parse(document, markup)
+        return parse(document, markup, *args)
 
     def crashing_decide(page: Any, config: Any) -> Any:
         if "<title>Crash" in page.markup and os.getpid() != parent:

@@ -214,12 +214,12 @@ def patch_parse(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pages titled ``Slow ...`` take a minute to parse; ``Hungry ...`` want 4 GB."""
     real = pipeline.parse
 
-    def parse(document: Document, markup: str) -> Any:
+    def parse(document: Document, markup: str, *args: Any) -> Any:
         if "<title>Slow" in markup:
             time.sleep(60)
         if "<title>Hungry" in markup:
             bytearray(4 * 1024**3)
-        return real(document, markup)
+        return real(document, markup, *args)
 
     monkeypatch.setattr(pipeline, "parse", parse)
 
