@@ -16,6 +16,9 @@ from cleaner.model import PARAGRAPH, Role
 
 __all__ = [
     "BULLETS",
+    "HEADING_LEVELS",
+    "LIST_TAGS",
+    "ROLE_TAGS",
     "TABLE_TAGS",
     "TableLayout",
     "bullet",
@@ -27,10 +30,12 @@ __all__ = [
 
 # The table elements :class:`TableLayout` follows.
 TABLE_TAGS = frozenset(["table", "tr", "td", "th"])
-_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-_LISTS = frozenset(["ul", "ol", "menu", "dir"])
-# The elements that give a block a role other than a plain paragraph.
-_ROLE_TAGS = frozenset([*_HEADINGS, "li", "pre", "td", "th", "blockquote"])
+# The heading elements and their levels; the list elements whose items nest.
+HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+LIST_TAGS = frozenset(["ul", "ol", "menu", "dir"])
+# The elements that give a block a role other than a plain paragraph (the compiled walk
+# counts those open, to skip html_role for the blocks with none).
+ROLE_TAGS = frozenset([*HEADING_LEVELS, "li", "pre", "td", "th", "blockquote"])
 # Bullets written as text for a list item (resiliparse writes "•" for <li>; pages and
 # other converters "-", "*", "·", "▪", "‣", "◦", "●"...).
 BULLETS = "-*+•·▪‣◦●○■▸►"
@@ -66,7 +71,7 @@ def structure_tag(tag: str, element: Any, aria: str) -> str:
         except ValueError:
             level = _ARIA_HEADING_LEVEL
         return f"h{min(max(level, 1), 6)}"
-    structured = tag in TABLE_TAGS or tag in _LISTS or tag == "li"
+    structured = tag in TABLE_TAGS or tag in LIST_TAGS or tag == "li"
     if not stands_for:
         return "div" if structured else tag
     return tag if structured else stands_for  # <ol role="list"> stays numbered
@@ -81,7 +86,7 @@ def html_role(block_tags: Sequence[str], serials: Sequence[int], columns: Mappin
     The innermost heading, list item or ``<pre>`` gives the kind; the innermost table cell
     gives the table position; every ``<blockquote>`` around the block counts.
     """
-    if _ROLE_TAGS.isdisjoint(block_tags):  # most blocks: one set operation in C, no loop
+    if ROLE_TAGS.isdisjoint(block_tags):  # most blocks: one set operation in C, no loop
         return PARAGRAPH
     kind, level, ordered, unit, quote = "", 0, False, 0, 0
     table = row = cell = column = 0
@@ -90,8 +95,8 @@ def html_role(block_tags: Sequence[str], serials: Sequence[int], columns: Mappin
         tag = block_tags[depth]
         if tag == "blockquote":
             quote += 1
-        elif not kind and tag in _HEADINGS:
-            kind, level, unit = "heading", _HEADINGS[tag], serials[depth]
+        elif not kind and tag in HEADING_LEVELS:
+            kind, level, unit = "heading", HEADING_LEVELS[tag], serials[depth]
         elif not kind and tag == "pre":
             kind, unit = "code", serials[depth]
         elif not kind and tag == "li":
@@ -116,7 +121,7 @@ def html_role(block_tags: Sequence[str], serials: Sequence[int], columns: Mappin
 
 def _list_position(block_tags: Sequence[str], item_depth: int) -> tuple[int, bool]:
     """The nesting of the list item at ``item_depth`` (1: a top list) and whether its list is numbered."""
-    lists = [tag for tag in block_tags[:item_depth] if tag in _LISTS]
+    lists = [tag for tag in block_tags[:item_depth] if tag in LIST_TAGS]
     return max(len(lists), 1), bool(lists) and lists[-1] == "ol"
 
 

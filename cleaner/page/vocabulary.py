@@ -17,7 +17,7 @@ from operator import or_
 
 import numpy as np
 
-from cleaner.page.segment import MAX_ATTR_TOKENS, MAX_TAG_PATH
+from cleaner.page.markup import MAX_ATTR_TOKENS, MAX_TAG_PATH
 
 __all__ = [
     "ANCESTORS",
