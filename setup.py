@@ -23,12 +23,14 @@ def compiled_walk() -> list:
             "cleaner.page.walk_compiled",
             ["cleaner/page/walk_compiled.pyx"],
             include_dirs=lxml.get_include(),  # lxml's .pxd files and libxml2's headers
-            optional=True,  # a compiler failure is a warning: the pure-Python walk stays
         )
-        return cythonize([extension], language_level=3, quiet=True)
+        extensions = cythonize([extension], language_level=3, quiet=True)
     except Exception as exc:  # noqa: BLE001 - any failure leaves the pure-Python path
         print(f"warning: cleaner's compiled page walk is not built ({exc}); the pure-Python one runs", file=sys.stderr)
         return []
+    for built in extensions:  # set here: cythonize does not carry it over from the template
+        built.optional = True  # a compiler failure is a warning: the pure-Python walk stays
+    return extensions
 
 
 setup(ext_modules=compiled_walk())
