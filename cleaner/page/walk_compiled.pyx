@@ -285,17 +285,10 @@ cdef tree.xmlNode* _body(tree.xmlNode* root) noexcept:
 cdef class _BlockBuilder:
     """Collects text pieces into blocks while the walk reports starts and ends (as the reference's)."""
 
-    cdef list blocks
-    cdef list pieces
+    cdef list blocks, pieces, block_tags, structure_tags, containers, block_links
+    cdef object owner, link_href, link_pieces  # link_pieces: a list inside a link, else None
     cdef Py_ssize_t link_chars
-    cdef object owner
-    cdef list block_tags
-    cdef list structure_tags
-    cdef list containers
-    cdef dict columns
-    cdef object link_href
-    cdef object link_pieces
-    cdef list block_links
+    cdef dict columns  # the column of each table cell, by its serial number
     # How many of structure_tags give a role (ROLE_TAGS): with none, a block is a paragraph.
     cdef Py_ssize_t roles_open
 
