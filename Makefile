@@ -8,8 +8,9 @@ DEVDATA ?= ../shared/devdata
 
 # Each target installs only the extras it needs, once: one stamp file per set of extras, redone
 # when pyproject.toml changes. `make run` takes the package and its runtime dependencies alone
-# (about 190 MB); the extras (ray, lightgbm, resiliparse, ruff, mypy...) come with the targets
-# that use them. The stamps add up: after `make test` and `make lint` the venv has both sets.
+# (about 190 MB) and builds the compiled page walk (cleaner/page/walk_compiled.pyx, with Cython
+# from PyPI and gcc; without them the pure-Python walk runs); the extras (ray, lightgbm,
+# resiliparse, ruff, mypy...) come with the targets that use them. The stamps add up: after `make test` and `make lint` the venv has both sets.
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
@@ -22,7 +23,8 @@ EXTRAS_dev := .[dev]
 EXTRAS_eval := .[eval,train]
 EXTRAS_ray := .[test,ray]
 EXTRAS_integrations := .[test,integrations]
-$(VENV)/.installed-%: pyproject.toml | $(PY)
+# The compiled page walk is built by the install (setup.py), so a change to its source redoes it.
+$(VENV)/.installed-%: pyproject.toml setup.py cleaner/page/walk_compiled.pyx | $(PY)
 	$(PY) -m pip install --quiet -e '$(EXTRAS_$*)'
 	touch $@
 
@@ -91,4 +93,4 @@ eval: $(VENV)/.installed-eval
 	$(PY) -m bench.controls --data $(DEVDATA)
 
 clean:
-	rm -rf out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache build cleaner/page/walk_compiled.c cleaner/page/walk_compiled.*.so

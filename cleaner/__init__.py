@@ -13,7 +13,7 @@ Where things are: the package tree is the flow of a document, and each sub-packa
 ``__init__`` names its modules::
 
     io/          files, folders, archives, stdin -> Documents    (discover, sniff, decode, read)
-    page/        a Document parsed once -> blocks and the page's facts    (segment, language, features, regions)
+    page/        a Document parsed once -> blocks and the page's facts    (segment and its walks, language, features)
     meta/        title, author, date, site... read from the markup (and names and dates from lines)
     extractors/  keep or drop each block -> Decisions    (rules, learned, ensemble, adapters, page rules)
     corpus/      blocks repeated across a site's pages (pure functions of pass 1 and pass 2)

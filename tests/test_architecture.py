@@ -245,6 +245,12 @@ def test_module_is_short_enough(name: str) -> None:
     assert lines <= MAX_LINES, f"{SOURCES[name]} has {lines} lines: split it by job"
 
 
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.pyx")), ids=lambda p: p.name)
+def test_compiled_module_is_short_enough(path: Path) -> None:
+    lines = path.read_text(encoding="utf-8").count("\n")
+    assert lines <= MAX_LINES, f"{path} has {lines} lines: split it by job"
+
+
 def test_no_import_circles() -> None:
     graph = import_graph({n: (p.read_text(encoding="utf-8"), p.name == "__init__.py") for n, p in SOURCES.items()})
     cycles = cycles_of(graph)

@@ -3,7 +3,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.errors import InputError
+from cleaner.page import segment, walk_reference
 from cleaner.page.segment import parse_html, segment_html, segment_text
+
+try:
+    from cleaner.page import walk_compiled
+except ImportError:  # not built: the compiled runs skip (tests/test_walk_equivalence.py fails in CI)
+    walk_compiled = None  # type: ignore[assignment]
+
+
+@pytest.fixture(autouse=True, params=["python", "compiled"])
+def walk(request, monkeypatch):
+    """Every test here runs on both tree walks: the pure-Python reference and the compiled one."""
+    if request.param == "compiled":
+        if walk_compiled is None:
+            pytest.skip("the compiled page walk is not built")
+        monkeypatch.setattr(segment, "_WALK", walk_compiled.walk_blocks)
+    else:
+        monkeypatch.setattr(segment, "_WALK", walk_reference.walk_blocks)
+    return request.param
 
 
 def texts(html: str) -> list[str]:

@@ -35,7 +35,7 @@ from typing import Any
 import lxml.etree
 
 from cleaner.extractors.rules.phrases import normalise_line, phrase_book
-from cleaner.page.segment import BLOCK_TAGS, SKIP_TAGS
+from cleaner.page.markup import BLOCK_TAGS, SKIP_TAGS
 
 __all__ = ["Comment", "Region", "comment_items", "comment_regions", "read_comment", "reader_comments"]
 

@@ -2,6 +2,11 @@
 
 - :mod:`cleaner.page.segment`: the lxml parse and the blocks of a page (DOM blocks for
   HTML, lines for text dumps); a block's text never holds a line break;
+- :mod:`cleaner.page.walk_reference`: the walk of the parsed tree that cuts the blocks, in
+  pure Python; ``cleaner.page.walk_compiled`` (``walk_compiled.pyx``, built by the install)
+  is the same walk compiled, over lxml's C tree, and runs where it is built;
+- :mod:`cleaner.page.markup`: what the markup means to both walks: block-level and skipped
+  tags, class/id tokens, preformatted text;
 - :mod:`cleaner.page.roles`: each block's role (heading, list item, table cell, code, quote);
 - :mod:`cleaner.page.markdown`: the kept blocks as Markdown, from their roles;
 - :mod:`cleaner.page.language`: language identification and stopword lists;

@@ -30,7 +30,7 @@ from cleaner.page.vocabulary import (
     KEYWORD_FINDERS,
     KEYWORDS,
     TAG_GROUPS,
-    attr_row,
+    attr_rows,
     path_row,
 )
 
@@ -193,22 +193,15 @@ def html_base(blocks: Sequence[Block], text: np.ndarray) -> np.ndarray:
     n = len(blocks)
     if n == 0:
         return np.zeros((0, len(HTML_BASE)))
-    attr_cache: dict[int, np.ndarray] = {}
     path_cache: dict[tuple[tuple[str, ...], str], np.ndarray] = {}
-    attr_rows = []
     path_rows = []
     for b in blocks:
-        key = id(b.attr_tokens)
-        row = attr_cache.get(key)
-        if row is None:
-            row = attr_cache[key] = attr_row(b.attr_tokens)
-        attr_rows.append(row)
         pkey = (b.tag_path, b.tag)
         prow = path_cache.get(pkey)
         if prow is None:
             prow = path_cache[pkey] = path_row(b.tag_path, b.tag)
         path_rows.append(prow)
-    attrs = np.array(attr_rows)
+    attrs = attr_rows([b.attr_tokens for b in blocks])
     paths = np.array(path_rows)
     chars = np.fromiter((len(b.text) for b in blocks), dtype=np.float64, count=n)
     links = np.fromiter((b.link_chars for b in blocks), dtype=np.float64, count=n)

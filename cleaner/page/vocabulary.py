@@ -3,7 +3,7 @@
 Curated and language-neutral where they can be: a block gets a class/id group's flag when
 any token of the block or its ancestors *contains* one of the group's stems
 (``main-navigation`` contains ``nav``), so they generalise across sites where hashed raw
-tokens would learn individual sites' class names. :func:`attr_row` and :func:`path_row`
+tokens would learn individual sites' class names. :func:`attr_rows` and :func:`path_row`
 give a block's columns of them, :data:`KEYWORD_FINDERS` find the keywords in a page's
 text; :mod:`cleaner.page.matrix` assembles the matrix.
 """
@@ -11,13 +11,13 @@ text; :mod:`cleaner.page.matrix` assembles the matrix.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import reduce
 from operator import or_
 
 import numpy as np
 
-from cleaner.page.segment import MAX_ATTR_TOKENS, MAX_TAG_PATH
+from cleaner.page.markup import MAX_ATTR_TOKENS, MAX_TAG_PATH
 
 __all__ = [
     "ANCESTORS",
@@ -28,6 +28,7 @@ __all__ = [
     "KEYWORD_FINDERS",
     "TAG_GROUPS",
     "attr_row",
+    "attr_rows",
     "keyword_positions",
     "path_row",
     "token_bits",
@@ -215,36 +216,51 @@ for _marker in HIDDEN_MARKERS:  # markers are not class names: no group
     _TOKEN_BITS[_marker] = 0
 
 
-# Rows of the token sets seen so far: equal sets recur across the blocks of a page and
-# across the pages of a site. Cleared past this many sets to stay bounded (5,000: see
-# _TOKEN_CACHE_LIMIT).
-_ROW_CACHE: dict[frozenset[str], np.ndarray] = {}
-_ROW_CACHE_LIMIT = 5_000
+# What each token set seen so far says (its group bits, hidden or not, its plain token
+# count): equal sets recur across the blocks of a page and across the pages of a site.
+# Small tuples, not numpy rows: the rows are made for a whole page at once (attr_rows).
+# Cleared past this many sets to stay bounded (5,000: see _TOKEN_CACHE_LIMIT).
+_SUMMARY_CACHE: dict[frozenset[str], tuple[int, bool, int]] = {}
+_SUMMARY_CACHE_LIMIT = 5_000
+
+
+def attr_rows(token_sets: Sequence[frozenset[str]]) -> np.ndarray:
+    """The class/id columns of blocks with these token sets, one row each (a float matrix).
+
+    A row has one flag per :data:`ATTR_GROUPS` group, a hidden flag, and the share of the
+    token cap its plain (colon-free) tokens fill. Each distinct set is summarised once
+    (cached); the rows are then built in a few numpy operations for the whole page.
+    """
+    summaries = list(map(_summary, token_sets))
+    out = np.zeros((len(summaries), len(ATTR_GROUPS) + 2))
+    if not summaries:
+        return out
+    bits, hidden, plain = zip(*summaries, strict=True)
+    out[:, : len(ATTR_GROUPS)] = (np.array(bits, dtype=np.int64)[:, None] >> _GROUP_SHIFTS) & 1
+    out[:, -2] = hidden
+    # Scaled by the cap the segmenter puts on a block's tokens.
+    out[:, -1] = np.minimum(np.array(plain, dtype=np.float64), MAX_ATTR_TOKENS) / float(MAX_ATTR_TOKENS)
+    return out
 
 
 def attr_row(tokens: frozenset[str]) -> np.ndarray:
-    """A block's class/id columns: one flag per :data:`ATTR_GROUPS` group, hidden, and its token count (cached)."""
-    row = _ROW_CACHE.get(tokens)
-    if row is None:
-        row = _compute_attr_row(tokens)
-        if len(_ROW_CACHE) >= _ROW_CACHE_LIMIT:
-            _ROW_CACHE.clear()
-        _ROW_CACHE[tokens] = row
-    return row
+    """A block's class/id columns (:func:`attr_rows` for one block)."""
+    return attr_rows([tokens])[0]
 
 
-def _compute_attr_row(tokens: frozenset[str]) -> np.ndarray:
-    row = np.zeros(len(ATTR_GROUPS) + 2)
-    values = list(map(_TOKEN_BITS.get, tokens))
-    if None in values:
-        values = [token_bits(t) if v is None else v for t, v in zip(tokens, values, strict=True)]
-    bits = reduce(or_, values, 0)
-    row[: len(ATTR_GROUPS)] = np.right_shift(bits, _GROUP_SHIFTS) & 1
-    row[-2] = any(m in tokens for m in HIDDEN_MARKERS)
-    plain = len(tokens) - sum(1 for t in tokens if ":" in t)
-    # Scaled by the cap the segmenter puts on a block's tokens.
-    row[-1] = min(plain, MAX_ATTR_TOKENS) / float(MAX_ATTR_TOKENS)
-    return row
+def _summary(tokens: frozenset[str]) -> tuple[int, bool, int]:
+    summary = _SUMMARY_CACHE.get(tokens)
+    if summary is None:
+        values = list(map(_TOKEN_BITS.get, tokens))
+        if None in values:
+            values = [token_bits(t) if v is None else v for t, v in zip(tokens, values, strict=True)]
+        hidden = any(m in tokens for m in HIDDEN_MARKERS)
+        plain = len(tokens) - sum(1 for t in tokens if ":" in t)
+        summary = (reduce(or_, values, 0), hidden, plain)
+        if len(_SUMMARY_CACHE) >= _SUMMARY_CACHE_LIMIT:
+            _SUMMARY_CACHE.clear()
+        _SUMMARY_CACHE[tokens] = summary
+    return summary
 
 
 def path_row(path: tuple[str, ...], tag: str) -> np.ndarray:
