@@ -74,6 +74,7 @@ lint: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-eval
 	$(PY) -m bench.speed --data $(DEVDATA) --extractors default,ensemble
+	$(PY) -m bench.stages --data $(DEVDATA)
 
 # The headline first: leave-one-dataset-out (each devdata dataset scored by a model trained on
 # the other four, beside trafilatura's own output), then the site-split details, the text
