@@ -1,9 +1,8 @@
 """The role of a block in the page's structure: heading, list item, table cell, code, quote.
 
-The pure-Python walk keeps a stack of :class:`RoleContext`, one per block-level element
-open around its position, and reads each block's role from the innermost (the compiled
-walk, :mod:`cleaner.page.walk_compiled`, finds the same roles its own way, and the
-equivalence tests hold them to it); :func:`line_role` reads a text dump's line. Roles
+Both page walks (the compiled one and the pure-Python reference) keep a stack of
+:class:`RoleContext`, one per block-level element open around their position, and read
+each block's role from the innermost; :func:`line_role` reads a text dump's line. Roles
 change nothing in what is kept: the Markdown writer (:mod:`cleaner.page.markdown`)
 renders them, ``--explain`` and the report show them.
 """
@@ -17,9 +16,6 @@ from cleaner.model import PARAGRAPH, Role
 
 __all__ = [
     "BULLETS",
-    "HEADING_LEVELS",
-    "LIST_TAGS",
-    "ROLE_TAGS",
     "TABLE_TAGS",
     "TableLayout",
     "bullet",
@@ -34,11 +30,10 @@ __all__ = [
 # The table elements :class:`TableLayout` follows.
 TABLE_TAGS = frozenset(["table", "tr", "td", "th"])
 # The heading elements and their levels; the list elements whose items nest.
-HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-LIST_TAGS = frozenset(["ul", "ol", "menu", "dir"])
-# The elements that give a block a role other than a plain paragraph (the compiled walk
-# counts those open, to skip its role search for the blocks with none).
-ROLE_TAGS = frozenset([*HEADING_LEVELS, "li", "pre", "td", "th", "blockquote"])
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_LISTS = frozenset(["ul", "ol", "menu", "dir"])
+# The elements that give a block a role other than a plain paragraph.
+_ROLE_TAGS = frozenset([*_HEADINGS, "li", "pre", "td", "th", "blockquote"])
 # Bullets written as text for a list item (resiliparse writes "•" for <li>; pages and
 # other converters "-", "*", "·", "▪", "‣", "◦", "●"...).
 BULLETS = "-*+•·▪‣◦●○■▸►"
@@ -74,7 +69,7 @@ def structure_tag(tag: str, element: Any, aria: str) -> str:
         except ValueError:
             level = _ARIA_HEADING_LEVEL
         return f"h{min(max(level, 1), 6)}"
-    structured = tag in TABLE_TAGS or tag in LIST_TAGS or tag == "li"
+    structured = tag in TABLE_TAGS or tag in _LISTS or tag == "li"
     if not stands_for:
         return "div" if structured else tag
     return tag if structured else stands_for  # <ol role="list"> stays numbered
@@ -83,7 +78,7 @@ def structure_tag(tag: str, element: Any, aria: str) -> str:
 # The elements that change the role of the blocks inside them: what gives a kind, a quote
 # or a table position, and the lists, rows, tables and table heads a kind or cell reads.
 # Any other element leaves its parent's context as it is.
-CONTEXT_TAGS = frozenset([*ROLE_TAGS, *LIST_TAGS, "tr", "table", "thead"])
+CONTEXT_TAGS = frozenset([*_ROLE_TAGS, *_LISTS, "tr", "table", "thead"])
 
 
 class RoleContext:
@@ -123,15 +118,15 @@ class RoleContext:
         child = RoleContext.__new__(RoleContext)
         kind, cell, quote = self.kind, self.cell, self.quote
         lists, ordered, row, table, thead = self.lists, self.ordered, self.row, self.table, self.thead
-        if tag in HEADING_LEVELS:
-            kind = ("heading", HEADING_LEVELS[tag], False, serial)
+        if tag in _HEADINGS:
+            kind = ("heading", _HEADINGS[tag], False, serial)
         elif tag == "li":
             kind = ("item", max(lists, 1), lists > 0 and ordered, serial)
         elif tag == "pre":
             kind = ("code", 0, False, serial)
         elif tag == "blockquote":
             quote += 1
-        elif tag in LIST_TAGS:
+        elif tag in _LISTS:
             lists, ordered = lists + 1, tag == "ol"
         elif tag == "table":
             table, thead = serial, False

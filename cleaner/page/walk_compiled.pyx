@@ -31,8 +31,7 @@ from lxml.includes.etreepublic cimport (
 
 import gc
 
-from cleaner.model import PARAGRAPH, Block
-from cleaner.model import Role
+from cleaner.model import Block
 from cleaner.page.markup import (
     BLOCK_TAGS,
     MAX_ATTR_TOKENS,
@@ -42,7 +41,7 @@ from cleaner.page.markup import (
     nearest_tokens,
     verbatim,
 )
-from cleaner.page.roles import HEADING_LEVELS, LIST_TAGS, ROLE_TAGS, TABLE_TAGS, TableLayout, structure_tag
+from cleaner.page.roles import CONTEXT_TAGS, ROOT_CONTEXT, TABLE_TAGS, TableLayout, structure_tag
 
 import_lxml__etree()
 
@@ -53,11 +52,9 @@ __all__ = ["LXML_VERSION", "walk_blocks"]
 
 cdef frozenset _BLOCK_TAGS = BLOCK_TAGS
 cdef frozenset _SKIP_TAGS = SKIP_TAGS
-cdef frozenset _ROLE_TAGS = ROLE_TAGS
+cdef frozenset _CONTEXT_TAGS = CONTEXT_TAGS
 cdef frozenset _TABLE_TAGS = TABLE_TAGS
 cdef frozenset _NO_TOKENS = frozenset()
-cdef dict _HEADING_LEVELS = HEADING_LEVELS
-cdef frozenset _LIST_TAGS = LIST_TAGS
 cdef Py_ssize_t _TOKEN_CACHE_LIMIT = TOKEN_CACHE_LIMIT
 cdef Py_ssize_t _MAX_TAG_PATH = MAX_TAG_PATH
 cdef Py_ssize_t _MAX_ATTR_TOKENS = MAX_ATTR_TOKENS
@@ -227,47 +224,6 @@ cdef tuple _hidden_tokens(object hidden, object aria_hidden, object style):
     return tuple(tokens)
 
 
-cdef object _role(list tags, list serials, dict columns):
-    """The role of a block, as cleaner.page.roles.RoleContext gives it, for blocks inside a role element."""
-    cdef str kind = ""
-    cdef object level = 0, unit = 0, cell = 0, row = 0, table = 0, column = 0
-    cdef Py_ssize_t quote = 0, depth, lists, outer
-    cdef bint ordered = False, header = False
-    cdef str tag, last_list
-    for depth in range(len(tags) - 1, -1, -1):
-        tag = tags[depth]
-        if tag == "blockquote":
-            quote += 1
-        elif not kind and tag in _HEADING_LEVELS:
-            kind, level, unit = "heading", _HEADING_LEVELS[tag], serials[depth]
-        elif not kind and tag == "pre":
-            kind, unit = "code", serials[depth]
-        elif not kind and tag == "li":
-            kind, unit = "item", serials[depth]
-            lists = 0
-            last_list = ""
-            for outer in range(depth):
-                if tags[outer] in _LIST_TAGS:
-                    lists += 1
-                    last_list = tags[outer]
-            level, ordered = max(lists, 1), last_list == "ol"
-        elif not cell and (tag == "td" or tag == "th"):
-            cell, header = serials[depth], tag == "th"
-            column = columns.get(cell, 0)
-        elif cell and not row and tag == "tr":
-            row = serials[depth]
-        elif cell and not table and tag == "table":
-            table = serials[depth]
-        elif cell and not table and tag == "thead":
-            header = True
-    if not (kind or quote or cell):
-        return PARAGRAPH
-    if not (row and table):  # a cell outside a row or table: libxml2 keeps stray cells
-        table = row = cell = column = 0
-        header = False
-    return Role(kind or "paragraph", level, ordered, unit, quote, table, row, cell, header, column)
-
-
 cdef tree.xmlNode* _body(tree.xmlNode* root) noexcept:
     """``root.find("body")``: the first child element named body, without a namespace."""
     cdef tree.xmlNode* child = root.children
@@ -285,12 +241,12 @@ cdef tree.xmlNode* _body(tree.xmlNode* root) noexcept:
 cdef class _BlockBuilder:
     """Collects text pieces into blocks while the walk reports starts and ends (as the reference's)."""
 
-    cdef list blocks, pieces, block_tags, structure_tags, containers, block_links
+    cdef list blocks, pieces, block_tags, containers, block_links
+    # One role context per open block-level element (cleaner.page.roles.RoleContext): the
+    # last one's role is a block's role here, as in the reference walk.
+    cdef list contexts
     cdef object owner, link_href, link_pieces  # link_pieces: a list inside a link, else None
     cdef Py_ssize_t link_chars
-    cdef dict columns  # the column of each table cell, by its serial number
-    # How many of structure_tags give a role (ROLE_TAGS): with none, a block is a paragraph.
-    cdef Py_ssize_t roles_open
 
     def __init__(self):
         self.blocks = []
@@ -298,22 +254,18 @@ cdef class _BlockBuilder:
         self.link_chars = 0
         self.owner = None
         self.block_tags = []
-        self.structure_tags = []
+        self.contexts = [ROOT_CONTEXT]
         self.containers = []
-        self.columns = {}
         self.link_href = ""
         self.link_pieces = None
         self.block_links = []
-        self.roles_open = 0
 
-    cdef void push_structure(self, str tag):
-        self.structure_tags.append(tag)
-        if tag in _ROLE_TAGS:
-            self.roles_open += 1
+    cdef void push_structure(self, str tag, long serial, long column):
+        context = self.contexts[-1]
+        self.contexts.append(context.enter(tag, serial, column) if tag in _CONTEXT_TAGS else context)
 
     cdef void pop_structure(self):
-        if self.structure_tags.pop() in _ROLE_TAGS:
-            self.roles_open -= 1
+        self.contexts.pop()
 
     cdef void add(self, str text, bint in_link, str tag, list path, frozenset tokens):
         if not text:
@@ -322,11 +274,7 @@ cdef class _BlockBuilder:
             if text.isspace():
                 return
             containers = tuple(self.containers[-_MAX_TAG_PATH:])
-            if self.roles_open:
-                role = _role(self.structure_tags, self.containers, self.columns)
-            else:
-                role = PARAGRAPH
-            self.owner = (tag, tuple(path[-_MAX_TAG_PATH:]), tokens, containers, role)
+            self.owner = (tag, tuple(path[-_MAX_TAG_PATH:]), tokens, containers, self.contexts[-1].role)
         self.pieces.append(text)
         if in_link:
             self.link_chars += len(text.strip())
@@ -416,17 +364,12 @@ cdef list _walk(_Element root, bint links):
                 if builder.owner is not None:
                     builder.flush()
                 block_tags.append(tag)
-                aria = _attribute(node, b"role")
-                if aria:
-                    builder.push_structure(structure_tag(tag, elementFactory(document, node), aria))
-                else:
-                    builder.push_structure(tag)
                 serial += 1
                 builder.containers.append(serial)
-                if tag in _TABLE_TAGS:
-                    column = tables.start(tag, elementFactory(document, node))
-                    if column is not None:
-                        builder.columns[serial] = column
+                aria = _attribute(node, b"role")
+                structure = structure_tag(tag, elementFactory(document, node), aria) if aria else tag
+                column = (tables.start(tag, elementFactory(document, node)) or 0) if tag in _TABLE_TAGS else 0
+                builder.push_structure(structure, serial, column)
             path.append(tag)
             if node.properties is not NULL:
                 tokens = _element_tokens(node)
