@@ -110,15 +110,7 @@ class _BlockBuilder:
 
 
 def walk_blocks(root: Any, links: bool = False) -> list[Block]:
-    """Return the visible text blocks of a parsed page in document order.
-
-    A block is the text between two block-level boundaries, white space collapsed (the
-    white space includes every line break ``str.splitlines`` knows, so no block holds
-    one); its ``tag`` is the innermost block-level element holding it, its ``containers``
-    the numbers of the block-level elements around it (so blocks of one element can be
-    told from those of a sibling with the same tag path). With ``links``, each block
-    also gets its links (:attr:`cleaner.model.Block.links`).
-    """
+    """The blocks :func:`cleaner.page.segment.segment_html` gives, found in Python (the reference walk)."""
     body = root.find("body")
     start = body if body is not None else root
     builder = _BlockBuilder()
