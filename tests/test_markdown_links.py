@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -129,3 +134,16 @@ def test_links_round_trip(pieces: list[tuple[str, bool, str]]) -> None:
     # also occurs earlier, the earlier occurrence is linked: the same words either way).
     assert found == live
     assert " ".join("".join(words).split()) == " ".join(text.split())
+
+
+def test_cli_links(tmp_path: Path) -> None:
+    page = tmp_path / "trams.html"
+    page.write_text(PAGE, encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-m", "cleaner.cli", "clean", str(page), "--links", "-o", "-"], capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    record = json.loads(out.stdout)
+    assert record["metadata"]["text_format"] == "markdown"
+    # A local file has no URL: its relative targets stay relative.
+    assert "[voted on Tuesday](/votes/2024)" in record["text"]
