@@ -19,12 +19,15 @@ def compiled_walk() -> list:
         from Cython.Build import cythonize
         from setuptools import Extension
 
-        extension = Extension(
-            "cleaner.page.walk_compiled",
-            ["cleaner/page/walk_compiled.pyx"],
-            include_dirs=lxml.get_include(),  # lxml's .pxd files and libxml2's headers
-        )
-        extensions = cythonize([extension], language_level=3, quiet=True)
+        sources = [
+            Extension(
+                "cleaner.page.walk_compiled",
+                ["cleaner/page/walk_compiled.pyx"],
+                include_dirs=lxml.get_include(),  # lxml's .pxd files and libxml2's headers
+            ),
+            Extension("cleaner.page.text_counts", ["cleaner/page/text_counts.pyx"]),
+        ]
+        extensions = cythonize(sources, language_level=3, quiet=True)
     except Exception as exc:  # noqa: BLE001 - any failure leaves the pure-Python path
         print(f"warning: cleaner's compiled page walk is not built ({exc}); the pure-Python one runs", file=sys.stderr)
         return []

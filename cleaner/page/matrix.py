@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from cleaner.model import Block
-from cleaner.page.features import LineFeatures
+from cleaner.page.features import COUNT_COLUMNS, LineFeatures, char_counts
 from cleaner.page.vocabulary import (
     ANCESTOR_INDEX,
     ANCESTORS,
@@ -133,8 +133,9 @@ def text_base(blocks: Sequence[Block], feats: Sequence[LineFeatures]) -> np.ndar
     texts = [b.text for b in blocks]
     chars = col["chars"]
     words = np.maximum(col["words"], 1.0)
-    commas = np.fromiter((t.count(",") + t.count("，") + t.count("、") for t in texts), dtype=np.float64, count=n)
-    upper = np.fromiter((t[:1].isupper() for t in texts), dtype=np.float64, count=n)
+    counted = char_counts(texts)
+    commas = counted[:, COUNT_COLUMNS.index("commas")].astype(np.float64)
+    upper = counted[:, COUNT_COLUMNS.index("upper_start")].astype(np.float64)
     kw = np.zeros((n, len(KEYWORDS)))
     # Keywords are looked for in the first 200 characters: boilerplate says what it is up
     # front, and long prose would only add chance matches.
