@@ -43,10 +43,10 @@ except ImportError as exc:  # not built: skipped here, a failure in CI
 
 DEVDATA = Path(__file__).resolve().parents[2] / "shared" / "devdata"
 # Devdata pages scored both ways: every dataset is represented, in a few seconds.
-DEVDATA_PAGES = 25
+DEVDATA_PAGES = 20
 # Generated cases per test, with a fixed seed so CI sees the same ones; a FUZZ_EXAMPLES
 # session (make fuzz) searches further with random seeds.
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
 EQUIVALENCE = settings(
     max_examples=EXAMPLES,
     deadline=None,

@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ import numpy as np
 from cleaner.extractors.boosted import TreeEnsemble
 from cleaner.model import Block
 from cleaner.page.matrix import HTML_COLUMNS, run_ids, window_mean
-from cleaner.page.regions import LEVELS, region_ids
+from cleaner.page.regions import LEVELS, region_table
 
 FORMAT_VERSION = 1
 
@@ -77,8 +78,10 @@ def container_groups(blocks: Sequence[Block]) -> np.ndarray:
     """
     if not blocks:
         return np.zeros((0, 2 + len(LEVELS)), dtype=np.int64)
-    runs = [run_ids([b.tag_path[:-1] for b in blocks]), run_ids([b.tag_path[:-2] for b in blocks])]
-    return np.column_stack(runs + [region_ids(blocks, level) for level in LEVELS])
+    paths = list(map(attrgetter("tag_path"), blocks))
+    parents = run_ids(list(map(itemgetter(slice(None, -1)), paths)))
+    grandparents = run_ids(list(map(itemgetter(slice(None, -2)), paths)))
+    return np.column_stack([parents, grandparents, region_table(blocks, LEVELS)])
 
 
 def _run_mean(ids: np.ndarray, values: np.ndarray) -> np.ndarray:
