@@ -44,6 +44,7 @@ _S2_BASE = (
 # A block counts as "likely content" for the distance columns above this stage-one score.
 _LIKELY = 0.5
 
+_S2_BASE_COLUMNS = tuple(HTML_COLUMNS.index(c) for c in _S2_BASE)  # looked up once, not per page
 _LOG_CHARS = HTML_COLUMNS.index("log_chars")
 _ATTR_COMMENT = HTML_COLUMNS.index("attr_comment")
 
@@ -152,7 +153,7 @@ def stage2_matrix(p: np.ndarray, features: np.ndarray, groups: np.ndarray) -> np
         np.full(n, chars[in_comments].sum() / total),
         np.full(n, float((p * outside).sum() / max(outside.sum(), 1.0))),
     ]
-    cols += [features[:, HTML_COLUMNS.index(c)] for c in _S2_BASE]
+    cols += [features[:, column] for column in _S2_BASE_COLUMNS]
     # Each region's score: its blocks' mean weighted by length (what most of its text is),
     # its best block, and the share of its text that is likely content.
     for column in range(2, 2 + len(LEVELS)):
