@@ -16,6 +16,7 @@ share them).
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
 
 import numpy as np
@@ -109,7 +110,7 @@ def run_ids(keys: Sequence[object] | np.ndarray) -> np.ndarray:
     if isinstance(keys, np.ndarray):
         change = keys[1:] != keys[:-1]
     else:
-        change = np.fromiter((keys[i] != keys[i - 1] for i in range(1, n)), dtype=bool, count=n - 1)
+        change = np.fromiter(map(operator.ne, keys[1:], keys[:-1]), dtype=bool, count=n - 1)
     return np.concatenate([[0], np.cumsum(change)]).astype(np.int64)
 
 
