@@ -12,32 +12,20 @@ Where the extension is not built these tests skip, except in CI (``CLEANER_REQUI
 
 from __future__ import annotations
 
-import hashlib
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from compiled_parts import DEVDATA, NO_DEVDATA, blocked, devdata_sample, equivalence_settings, probe_runs, require
+from hypothesis import given
 from hypothesis import strategies as st
 
 from cleaner.config import Config
-from cleaner.learning.devdata import load_devdata, read_html
 from cleaner.model import Document
 from cleaner.page import Page, features
 from cleaner.page.features import COUNT_COLUMNS, reference_counts
 from cleaner.page.segment import parse_html, segment_html
 
-try:
-    from cleaner.page.text_counts import COLUMNS, text_counts
-except ImportError as exc:  # not built: skipped here, a failure in CI
-    if os.environ.get("CLEANER_REQUIRE_COMPILED"):
-        raise ImportError(f"CLEANER_REQUIRE_COMPILED is set but the compiled text counts are not built: {exc}") from exc
-    pytest.skip(f"the compiled text counts are not built ({exc})", allow_module_level=True)
-
-DEVDATA = Path(__file__).resolve().parents[2] / "shared" / "devdata"
+compiled = require("cleaner.page.text_counts", "the compiled text counts")
+COLUMNS, text_counts = compiled.COLUMNS, compiled.text_counts
 # Devdata pages compared: every dataset is represented, in a few seconds.
 DEVDATA_PAGES = 40
 
@@ -67,7 +55,7 @@ def test_the_columns_are_named_alike() -> None:
     assert tuple(COLUMNS) == COUNT_COLUMNS
 
 
-@settings(max_examples=500, deadline=None, derandomize=True, database=None)
+@equivalence_settings(500)
 @given(st.lists(_TEXT, max_size=8))
 def test_compiled_counts_equal_the_reference_on_generated_text(texts: list[str]) -> None:
     assert np.array_equal(text_counts(texts), reference_counts(texts))
@@ -91,11 +79,8 @@ def test_counts_of_a_hand_written_line() -> None:
 
 
 def _devdata_pages() -> list[Page]:
-    pages = list(load_devdata(DEVDATA, with_html=False))
-    pages.sort(key=lambda p: hashlib.sha1(p.key.encode()).hexdigest())  # a fixed sample over every dataset
     out = []
-    for gold in pages[:DEVDATA_PAGES]:
-        html = read_html(DEVDATA, gold).html.decode("utf-8", "replace")
+    for gold, html in devdata_sample(DEVDATA_PAGES):
         try:
             tree = parse_html(html)
         except Exception:  # noqa: BLE001 - a page lxml cannot parse has no blocks on either path
@@ -105,7 +90,7 @@ def _devdata_pages() -> list[Page]:
     return out
 
 
-@pytest.mark.skipif(not DEVDATA.is_dir(), reason=f"devdata not found at {DEVDATA} (it sits next to the repo)")
+@pytest.mark.skipif(not DEVDATA.is_dir(), reason=NO_DEVDATA)
 def test_both_paths_give_the_same_counts_and_feature_rows_on_devdata(monkeypatch: pytest.MonkeyPatch) -> None:
     pages = _devdata_pages()
     assert pages
@@ -121,31 +106,21 @@ def test_both_paths_give_the_same_counts_and_feature_rows_on_devdata(monkeypatch
 
 def test_one_warning_when_the_compiled_parts_are_missing() -> None:
     probe = (
-        "import warnings, sys\n"
         "{block}"
         "with warnings.catch_warnings(record=True) as caught:\n"
         "    warnings.simplefilter('always')\n"
         "    from cleaner.page import features\n"
         "    for _ in range(3): features.char_counts(['One line'])\n"
-        "print(features._COUNTS.__name__, "
-        "sum(issubclass(w.category, RuntimeWarning) for w in caught))\n"
+        "print(features._COUNTS.__name__, sum(issubclass(w.category, RuntimeWarning) for w in caught))\n"
     )
-    no_counts = "sys.modules['cleaner.page.text_counts'] = None\n"  # what a failed build leaves
-    no_walk = "sys.modules['cleaner.page.walk_compiled'] = None\n"
-    env = {k: v for k, v in os.environ.items() if k != "CLEANER_PURE_PYTHON"}
+    no_counts = blocked("cleaner.page.text_counts")
     runs = {
-        "built": (env, ""),
-        "forced": ({**env, "CLEANER_PURE_PYTHON": "1"}, ""),
-        "counts missing": (env, no_counts),
-        "both missing": (env, no_counts + no_walk),
+        "built": (False, ""),
+        "forced": (True, ""),
+        "counts missing": (False, no_counts),
+        "both missing": (False, blocked("cleaner.page.text_counts", "cleaner.page.walk_compiled")),
     }
-    seen = {}
-    for name, (environment, block) in runs.items():
-        out = subprocess.run(
-            [sys.executable, "-c", probe.format(block=block)], env=environment, capture_output=True, text=True
-        )
-        assert out.returncode == 0, out.stderr
-        seen[name] = out.stdout.split()
+    seen = probe_runs(probe, runs)
     assert seen["built"] == ["text_counts", "0"]
     assert seen["forced"] == ["reference_counts", "0"]  # asked for: no warning
     assert seen["counts missing"] == ["reference_counts", "1"]

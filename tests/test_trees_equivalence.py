@@ -13,47 +13,29 @@ in CI (``CLEANER_REQUIRE_COMPILED=1``, set by .ci/run), where a missing build fa
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
-import subprocess
-import sys
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from compiled_parts import DEVDATA, NO_DEVDATA, blocked, devdata_sample, equivalence_settings, probe_runs, require
+from hypothesis import given
 from hypothesis import strategies as st
 
 from cleaner.config import Config
 from cleaner.extractors.boosted import EVALUATOR, TreeEnsemble
 from cleaner.extractors.trees import LearnedModel, container_groups
-from cleaner.learning.devdata import load_devdata, read_html
 from cleaner.model import Document
 from cleaner.page import Page
 from cleaner.page.segment import parse_html, segment_html
 
-try:
-    from cleaner.extractors.trees_compiled import CompiledTrees
-except ImportError as exc:  # not built: skipped here, a failure in CI
-    if os.environ.get("CLEANER_REQUIRE_COMPILED"):
-        raise ImportError(f"CLEANER_REQUIRE_COMPILED is set but the compiled trees are not built: {exc}") from exc
-    pytest.skip(f"the compiled trees are not built ({exc})", allow_module_level=True)
+CompiledTrees = require("cleaner.extractors.trees_compiled", "the compiled trees").CompiledTrees
 
-DEVDATA = Path(__file__).resolve().parents[2] / "shared" / "devdata"
 # Devdata pages scored both ways: every dataset is represented, in a few seconds.
 DEVDATA_PAGES = 20
-# Generated cases per test, with a fixed seed so CI sees the same ones; a FUZZ_EXAMPLES
-# session (make fuzz) searches further with random seeds.
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
-EQUIVALENCE = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize="FUZZ_EXAMPLES" not in os.environ,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+# Generated cases per test (60 keep the suite's time in bounds; make fuzz runs more).
+EQUIVALENCE = equivalence_settings(60)
 
 
 def compiled(trees: TreeEnsemble) -> CompiledTrees:
@@ -210,15 +192,12 @@ def test_compiled_trees_pickle_and_the_empty_cases() -> None:
     assert compiled(empty).raw(np.ones((3, 0))).tolist() == [0.0] * 3 == empty.raw_reference(np.ones((3, 0))).tolist()
 
 
-@pytest.mark.skipif(not DEVDATA.is_dir(), reason=f"devdata not found at {DEVDATA} (it sits next to the repo)")
+@pytest.mark.skipif(not DEVDATA.is_dir(), reason=NO_DEVDATA)
 def test_both_stages_score_devdata_pages_identically() -> None:
     model = shipped("html")
     config = Config(corpus_pass=False)
-    pages = list(load_devdata(DEVDATA, with_html=False))
-    pages.sort(key=lambda p: hashlib.sha1(p.key.encode()).hexdigest())  # a fixed sample over every dataset
     scored = 0
-    for gold in pages[:DEVDATA_PAGES]:
-        html = read_html(DEVDATA, gold).html.decode("utf-8", "replace")
+    for gold, html in devdata_sample(DEVDATA_PAGES):
         try:
             tree = parse_html(html)
         except Exception:  # a page lxml cannot parse has no blocks on either path
@@ -237,7 +216,6 @@ def test_the_numpy_trees_are_chosen_when_asked_or_when_the_extension_is_missing(
     if os.environ.get("CLEANER_PURE_PYTHON", "") in ("", "0"):  # built (or this module skips): in use
         assert EVALUATOR == "compiled" and shipped("html").stage1.compiled is not None
     probe = (
-        "import warnings, sys\n"
         "{block}"
         "with warnings.catch_warnings(record=True) as caught:\n"
         "    warnings.simplefilter('always')\n"
@@ -246,15 +224,6 @@ def test_the_numpy_trees_are_chosen_when_asked_or_when_the_extension_is_missing(
         "print(boosted.EVALUATOR, model.stage1.compiled is None,\n"
         "      sum(issubclass(w.category, RuntimeWarning) and 'trees' in str(w.message) for w in caught))\n"
     )
-    blocked = "sys.modules['cleaner.extractors.trees_compiled'] = None\n"  # what a failed build leaves
-    env = {k: v for k, v in os.environ.items() if k != "CLEANER_PURE_PYTHON"}
-    runs = {"forced": ({**env, "CLEANER_PURE_PYTHON": "1"}, ""), "missing": (env, blocked)}
-    seen = {}
-    for name, (environment, block) in runs.items():
-        out = subprocess.run(
-            [sys.executable, "-c", probe.format(block=block)], env=environment, capture_output=True, text=True
-        )
-        assert out.returncode == 0, out.stderr
-        seen[name] = out.stdout.split()
+    seen = probe_runs(probe, {"forced": (True, ""), "missing": (False, blocked("cleaner.extractors.trees_compiled"))})
     assert seen["forced"] == ["numpy", "(CLEANER_PURE_PYTHON)", "True", "0"]  # asked for: no warning
     assert seen["missing"] == ["numpy", "True", "1"]  # one warning, however many ensembles
