@@ -117,12 +117,15 @@ _NOT_BYLINE_TAGS = frozenset({"script", "style", "meta", "link"})
 _HEADING = lxml.etree.XPath("descendant::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6][1]")
 # The parts of a dateline's line: "Dec 26, 2025 • Ann Lee in Health", "Ann Lee | 3 min read".
 _DATELINE_PARTS = re.compile(r"\s*[|•·⋅∙●]\s*")
-# Elements with an author attribute (forum posts), found by libxml2.
-_AUTHOR_ATTRIBUTE = lxml.etree.XPath("//*[@author or @data-author]")
+# The author attributes of elements (forum posts), found by libxml2 in page order; the
+# element is the attribute's parent. Searching the attributes costs libxml2 a quarter of
+# what searching the elements that have them does (callgrind, 60 devdata pages).
+_AUTHOR_ATTRIBUTES = lxml.etree.XPath("//@author | //@data-author")
 # The part of a byline box holding the name: its class says so ("author-name", "byline__name").
 _NAME_PART = lxml.etree.XPath("descendant::*[contains(translate(@class, 'NAME', 'name'), 'name')][1]")
-# Elements with an itemprop, found by libxml2 rather than a Python loop over every element.
-_ITEMPROP = lxml.etree.XPath("descendant-or-self::*[@itemprop]")
+# The itemprop attributes of elements, found by libxml2 rather than a Python loop over every
+# element (attributes rather than elements again: a third of the cost).
+_ITEMPROPS = lxml.etree.XPath("descendant-or-self::*/@itemprop")
 
 
 def is_site_name(name: str, site: set[str]) -> bool:
@@ -220,9 +223,10 @@ def markup_author_names(page: PageMeta) -> tuple[list[str], str | None]:
     if names:
         return names, "rel=author"
     first_item: Any = None
-    for element in _ITEMPROP(page.tree):
-        if "author" not in element.get("itemprop").lower().split():
+    for itemprop in _ITEMPROPS(page.tree):
+        if "author" not in itemprop.lower().split():
             continue
+        element = itemprop.getparent()
         item = next((a for a in element.iterancestors() if a.get("itemscope") is not None), None)
         if names and item is not first_item:
             continue
@@ -244,7 +248,8 @@ def attribute_author_names(page: PageMeta) -> tuple[list[str], str | None]:
     post is the thread's, the others are replies. Elements in teasers, comments, nav or
     footer (:func:`cleaner.meta.page.is_aside`) are skipped.
     """
-    for element in _AUTHOR_ATTRIBUTE(page.tree):
+    for attribute in _AUTHOR_ATTRIBUTES(page.tree):
+        element = attribute.getparent()
         if in_aside(element):
             continue
         value = element.get("author") or element.get("data-author")
