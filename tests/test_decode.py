@@ -1,12 +1,20 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.io.decode import decode_html, decode_text, find_declared_charset, normalise_charset, repair_double_utf8
+from cleaner.io.decode import (
+    decode_html,
+    decode_text,
+    find_declared_charset,
+    has_c1_control,
+    normalise_charset,
+    repair_double_utf8,
+)
 
 FRENCH = "Le café est très bon à Paris, où l'été est chaud. Ça coûte cher, déjà."
 GERMAN = "Müller aß größere Äpfel über dem Fluss. Schöne Grüße aus München."
@@ -188,3 +196,44 @@ def test_text_encoded_twice_is_repaired() -> None:
     assert decode_text(twice) == "<h1>A DIY Investor’s Guide — itertools¶ café</h1>"
     # Without a C1 control character there is no evidence: "Ã©" may be what the page says.
     assert repair_double_utf8("cafÃ© and Â¶") == "cafÃ© and Â¶"
+
+
+# Every C1 control character, each the last byte of a character of U+2800-U+281F
+# (E2 A0 80 to E2 A0 9F) encoded twice: "â", a no-break space and the C1 character.
+C1_CONTROLS = [chr(code) for code in range(0x80, 0xA0)]
+
+
+@pytest.mark.parametrize("control", C1_CONTROLS)
+def test_each_c1_control_character_is_seen_in_text_and_bytes(control: str) -> None:
+    # The page is found to be encoded twice whichever C1 character it holds (its only one),
+    # read from UTF-8 bytes (with or without a BOM) or from UTF-16.
+    repaired = f"<p>a{chr(0x2800 + ord(control) - 0x80)}b é</p>"
+    twice = f"<p>a\u00e2\u00a0{control}b é</p>"
+    assert has_c1_control(twice)
+    assert decode_html(twice.encode("utf-8")) == (repaired, "utf-8")
+    assert decode_html(codecs.BOM_UTF8 + twice.encode("utf-8")) == (repaired, "utf-8")
+    assert decode_html(codecs.BOM_UTF16_LE + twice.encode("utf-16-le"))[0] == repaired
+    assert decode_text(twice.encode("utf-8")) == repaired
+
+
+def test_text_without_c1_control_characters() -> None:
+    assert not has_c1_control("")
+    assert not has_c1_control("plain ASCII <p>")
+    # Neighbours of the C1 range: DEL, NBSP, "Â", and characters whose UTF-8 holds 80-9F bytes.
+    assert not has_c1_control("\x7f\u00a0\u00c2 café — ’ 東京")
+    assert not has_c1_control("\u0100\u0180\u2080")
+    assert decode_html("<p>café — ’ Â¶</p>".encode())[0] == "<p>café — ’ Â¶</p>"
+
+
+def _c1_reference(text: str) -> bool:
+    """The check as it was first written: one character class over the whole text."""
+    return re.search("[\u0080-\u009f]", text) is not None
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x2100, codec="utf-8", exclude_characters="\x00"), max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_c1_checks_agree_with_a_character_class(text: str) -> None:
+    assert has_c1_control(text) == _c1_reference(text)
+    data = text.encode("utf-8")
+    expected = repair_double_utf8(text) if _c1_reference(text) else text
+    assert decode_html(data)[0] == (expected[1:] if expected.startswith("\ufeff") else expected)

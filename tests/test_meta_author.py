@@ -1,8 +1,10 @@
 """The authors (cleaner.meta.author): each source, name joining and what is not a name."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cleaner.meta.author import clean_name, split_names
+from cleaner.meta.author import BYLINE_MARKS, USER_NAME_CLASS, clean_name, may_be_marked, split_names
 from cleaner.meta.html import html_metadata
 from cleaner.page.segment import parse_html
 
@@ -345,3 +347,34 @@ def test_the_name_heading_a_bio_box_is_the_author():
     # A bio box starting with a sentence names no one.
     other = body.replace("Lauren Vetter</div>", "Meet our writing team and learn about them</div>")
     assert author_of(page(body=other)) == (None, None)
+
+
+# Pieces of class and id values: the byline words cut in two, in both cases, with the
+# non-ASCII letters that IGNORECASE matches to "i", "s" and "k".
+MARK_PIECES = ["auth", "or", "AUTH", "OR", "by", "line", "writ", "er", "contri", "butor", "user", "name"]
+MARK_PIECES += ["ı", "İ", "ſ", "K", "iz", "-", "_", " ", "x", "Comment"]
+
+
+@given(st.lists(st.sampled_from(MARK_PIECES), max_size=8).map("".join))
+@settings(max_examples=500, deadline=None)
+def test_may_be_marked_never_turns_away_what_the_regexes_find(marks: str) -> None:
+    if BYLINE_MARKS.search(marks) or USER_NAME_CLASS.search(marks):
+        assert may_be_marked(marks)
+
+
+@pytest.mark.parametrize(
+    ("marks", "expected"),
+    [
+        ("post-author vcard", True),
+        ("entry-meta BYLINE", True),
+        ("Writer-box", True),
+        ("c-contributor", True),
+        ("bigusername", True),
+        ("wrıter", True),  # dotless i: not ASCII, left to the regexes (which match it)
+        ("nav main-menu", False),
+        ("", False),
+        (" hero", False),
+    ],
+)
+def test_may_be_marked(marks: str, expected: bool) -> None:
+    assert may_be_marked(marks) is expected

@@ -23,7 +23,14 @@ import re
 
 import charset_normalizer
 
-__all__ = ["decode_html", "decode_text", "normalise_charset", "find_declared_charset", "repair_double_utf8"]
+__all__ = [
+    "decode_html",
+    "decode_text",
+    "normalise_charset",
+    "find_declared_charset",
+    "repair_double_utf8",
+    "has_c1_control",
+]
 
 # Byte-order marks, longest first: the UTF-32-LE mark starts with the UTF-16-LE one.
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -86,8 +93,13 @@ _UTF16_MIN_UNITS = 8
 # Python codecs that are not web text encodings: never decode a page with them.
 _NOT_WEB_ENCODINGS = frozenset({"utf-7", "undefined", "unicode-escape", "raw-unicode-escape", "idna", "punycode"})
 
-# Text encoded twice: a C1 control character is never text...
-_C1_CONTROL = re.compile("[\u0080-\u009f]")
+# Text encoded twice: a C1 control character (U+0080-U+009F) is never text. Looked for
+# one by one with str's own search: a regex character class tests every character of the
+# page in turn, several times slower (1.2 against 0.3 ms a page on 300 devdata pages)...
+_C1_CONTROLS = tuple(chr(code) for code in range(0x80, 0xA0))
+# ...and in the bytes of a page read as UTF-8, where each is C2 80 to C2 9F: a pattern
+# starting with one literal byte is searched by re's fast scan (0.09 ms a page).
+_C1_IN_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
 # ...and a UTF-8 character read as Latin-1 is a lead byte (U+00C2-U+00F4) and one to three
 # continuation bytes (U+0080-U+00BF).
 _DOUBLE_UTF8_RUN = re.compile("[\u00c2-\u00f4][\u0080-\u00bf]{1,3}")
@@ -141,6 +153,11 @@ def decode_html(data: bytes, charset_hint: str | None = None) -> tuple[str, str]
     Text encoded twice is repaired (:func:`repair_double_utf8`).
     """
     text, encoding = _decode_html(data, charset_hint)
+    # Every text labelled "utf-8" is ``data`` (without its BOM) read as UTF-8, strictly or
+    # with replacement characters: a C1 control character in it is C2 80-9F in the bytes,
+    # since a replacement never yields one and C2 followed by 80-9F always decodes to one.
+    if encoding == "utf-8" and _C1_IN_UTF8.search(data) is None:
+        return text, encoding
     return repair_double_utf8(text), encoding
 
 
@@ -167,11 +184,16 @@ def repair_double_utf8(text: str) -> str:
     C1 control characters (U+0080-U+009F), which no text uses: their presence is the
     evidence. On such a page every run of characters that are the bytes of one UTF-8
     character ("â\x80\x94" for "—", "Ã©" for "é", "Â¶" for "¶") is decoded back. A page
-    without a C1 character is returned as it is (one search of the text).
+    without a C1 character is returned as it is (:func:`has_c1_control`).
     """
-    if _C1_CONTROL.search(text) is None:
+    if not has_c1_control(text):
         return text
     return _DOUBLE_UTF8_RUN.sub(_undo_double_utf8, text)
+
+
+def has_c1_control(text: str) -> bool:
+    """Tell whether ``text`` holds a C1 control character (U+0080-U+009F); ASCII text is answered at once."""
+    return not text.isascii() and any(control in text for control in _C1_CONTROLS)
 
 
 def _undo_double_utf8(match: re.Match[str]) -> str:

@@ -208,7 +208,7 @@ def markup_dates(page: PageMeta) -> tuple[tuple[str, str] | None, tuple[str, str
     if modified is None:
         modified = _meta_date(page, MODIFIED_META)
     if published is None:
-        published = _time_date(page.tree)
+        published = _time_date(page.tagged("time"))
     return published, modified
 
 
@@ -232,10 +232,10 @@ def _meta_date(page: PageMeta, names: tuple[str, ...]) -> tuple[str, str] | None
     return None
 
 
-def _time_date(tree: Any) -> tuple[str, str] | None:
-    """``<time datetime>``: one marked as the publication date (itemprop, pubdate) first."""
+def _time_date(times: list[Any]) -> tuple[str, str] | None:
+    """``<time datetime>`` of ``times`` (the page's, in page order): one marked as the publication date first."""
     first = None
-    for element in tree.iter("time"):
+    for element in times:
         found = iso_date(element.get("datetime"))
         if not found or in_aside(element):  # a teaser's, a comment's or the header clock's date
             continue
@@ -252,7 +252,7 @@ def headline_text(page: PageMeta, headline: Any | None) -> str:
     Up to :data:`BEFORE_HEADLINE` characters before it, the headline, and up to
     :data:`AFTER_HEADLINE` after it (see :func:`around_headline`).
     """
-    if headline is None or next(page.tree.iter("body"), None) is None:
+    if headline is None or page.first_tagged("body") is None:
         return ""
     title_text = " ".join(visible_text(headline).split())
     if not title_text:

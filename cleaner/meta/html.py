@@ -10,7 +10,7 @@ for ``--explain``. The readers of the harder fields live in :mod:`cleaner.meta`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -51,20 +51,24 @@ _LANG_ATTR = re.compile(r"^\s*([a-z]{2,3})(?:[-_][a-z0-9]+)*\s*$", re.IGNORECASE
 _TERM_SEPARATORS = re.compile(r"\s*[,;|]\s*")
 
 
-def declared_language(tree: Any) -> str | None:
-    """The language code of ``<html lang>`` (or ``xml:lang``, or a content-language meta), lower case."""
-    for value in _declared_languages(tree):
+def declared_language(tree: Any, metas: Iterable[Any] | None = None) -> str | None:
+    """The language code of ``<html lang>`` (or ``xml:lang``, or a content-language meta), lower case.
+
+    ``metas``: the page's ``<meta>`` elements in page order, when already gathered (else
+    the tree's are read, only when the ``<html>`` attributes say nothing).
+    """
+    for value in _declared_languages(tree, metas):
         match = _LANG_ATTR.match((value or "").split(",")[0])
         if match:
             return match.group(1).lower()
     return None
 
 
-def _declared_languages(tree: Any) -> Iterator[str | None]:
+def _declared_languages(tree: Any, metas: Iterable[Any] | None) -> Iterator[str | None]:
     """The values declaring the page's language, in order of trust; the metas only read if needed."""
     yield tree.get("lang")
     yield tree.get("xml:lang")
-    for meta in tree.iter("meta"):
+    for meta in tree.iter("meta") if metas is None else metas:
         if (meta.get("http-equiv") or "").lower() == "content-language":
             yield meta.get("content")
 
@@ -212,11 +216,11 @@ def html_metadata(tree: Any, url: str | None) -> tuple[dict[str, Any], dict[str,
     title, title_source, headline = find_title(page, sitename, host)
     found["title"] = (title, title_source)
     if headline is None:
-        headline = next(tree.iter("h1"), None)
+        headline = page.first_tagged("h1")
     found["author"] = find_author(page, site_names(page, sitename, host), headline)
     found["date"] = find_date(page, headline)
     found["description"] = _first_meta(page, DESCRIPTION_META)
-    language = declared_language(tree)
+    language = declared_language(tree, page.tagged("meta"))
     found["language"] = (language, "html:lang" if language else None)
     found["canonical_url"] = find_canonical(page)
     found["categories"] = find_terms(page, CATEGORY_META, "articleSection")

@@ -97,7 +97,7 @@ def declared_titles(page: PageMeta) -> list[tuple[str, str]]:
         if text:
             found.append(("json-ld:headline", text))
             break
-    title_el = next(page.tree.iter("title"), None)
+    title_el = page.first_tagged("title")
     title = clean_space(title_el.text_content()) if title_el is not None else None
     if title:
         found.append(("title", title))
@@ -131,10 +131,10 @@ def _run_keys(text: str) -> tuple[set[str], set[str]]:
     return leading, inner - leading
 
 
-def headings(tree: Any, tag: str) -> list[tuple[Any, str]]:
-    """The first headings of one level with their cleaned text, in page order."""
+def headings(elements: list[Any]) -> list[tuple[Any, str]]:
+    """The first headings of one level (``elements``, in page order) with their cleaned text."""
     found = []
-    for element in tree.iter(tag):
+    for element in elements:
         text = clean_heading(visible_text(element))
         if text and len(text) <= MAX_TITLE_CHARS:
             found.append((element, text))
@@ -308,7 +308,7 @@ def find_title(page: PageMeta, sitename: str | None, host: str | None) -> tuple[
         leading.add(key(short))
         runs.append((leading, inner, max(len(key(text)), 1)))
     best: tuple[tuple[bool, int, float, int, int, int], str, str, Any] | None = None
-    by_level = {tag: headings(page.tree, tag) for tag in HEADING_TAGS}
+    by_level = {tag: headings(page.tagged(tag)) for tag in HEADING_TAGS}
     for level, tag in enumerate(HEADING_TAGS):
         for order, (element, whole) in enumerate(by_level[tag]):
             # The heading, then its text without a label or subtitle (preferred on a tie).
