@@ -86,8 +86,11 @@ _UTF16_MIN_UNITS = 8
 # Python codecs that are not web text encodings: never decode a page with them.
 _NOT_WEB_ENCODINGS = frozenset({"utf-7", "undefined", "unicode-escape", "raw-unicode-escape", "idna", "punycode"})
 
-# Text encoded twice: a C1 control character is never text...
-_C1_CONTROL = re.compile("[\u0080-\u009f]")
+# Text encoded twice: a C1 control character (U+0080-U+009F) is never text... It is
+# looked for in the text's UTF-8 bytes, where it is always the lead byte C2 and a byte
+# 80-9F (C2 is no continuation byte): a search for a literal byte runs at memory speed,
+# the same class of characters over a str at about 5 ns a character (1 ms of a page).
+_C1_CONTROL_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
 # ...and a UTF-8 character read as Latin-1 is a lead byte (U+00C2-U+00F4) and one to three
 # continuation bytes (U+0080-U+00BF).
 _DOUBLE_UTF8_RUN = re.compile("[\u00c2-\u00f4][\u0080-\u00bf]{1,3}")
@@ -167,9 +170,9 @@ def repair_double_utf8(text: str) -> str:
     C1 control characters (U+0080-U+009F), which no text uses: their presence is the
     evidence. On such a page every run of characters that are the bytes of one UTF-8
     character ("â\x80\x94" for "—", "Ã©" for "é", "Â¶" for "¶") is decoded back. A page
-    without a C1 character is returned as it is (one search of the text).
+    without a C1 character is returned as it is (one search of the text's UTF-8 bytes).
     """
-    if _C1_CONTROL.search(text) is None:
+    if text.isascii() or _C1_CONTROL_UTF8.search(text.encode("utf-8", "surrogatepass")) is None:
         return text
     return _DOUBLE_UTF8_RUN.sub(_undo_double_utf8, text)
 
