@@ -349,7 +349,7 @@ def walk_blocks(_Element root, bint links=False):
 
 
 def walk_texts(_Element root):
-    """The text and link characters of each block walk_blocks gives, without making the blocks (see the reference's)."""
+    """Each block's text and link characters, as walk_blocks gives them, without making the blocks."""
     paused = gc.isenabled()  # as in walk_blocks
     gc.disable()
     try:
