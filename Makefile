@@ -23,8 +23,9 @@ EXTRAS_dev := .[dev]
 EXTRAS_eval := .[eval,train]
 EXTRAS_ray := .[test,ray]
 EXTRAS_integrations := .[test,integrations]
-# The compiled page walk is built by the install (setup.py), so a change to its source redoes it.
-$(VENV)/.installed-%: pyproject.toml setup.py cleaner/page/walk_compiled.pyx | $(PY)
+# The compiled page walk, text counts and trees are built by the install (setup.py), so a change to their source redoes it.
+$(VENV)/.installed-%: pyproject.toml setup.py cleaner/page/walk_compiled.pyx cleaner/page/text_counts.pyx \
+		cleaner/extractors/trees_compiled.pyx | $(PY)
 	$(PY) -m pip install --quiet -e '$(EXTRAS_$*)'
 	touch $@
 
@@ -94,4 +95,6 @@ eval: $(VENV)/.installed-eval
 	$(PY) -m bench.controls --data $(DEVDATA)
 
 clean:
-	rm -rf out .pytest_cache .mypy_cache .ruff_cache build cleaner/page/walk_compiled.c cleaner/page/walk_compiled.*.so
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache build cleaner/page/walk_compiled.c cleaner/page/walk_compiled.*.so \
+		cleaner/page/text_counts.c cleaner/page/text_counts.*.so \
+		cleaner/extractors/trees_compiled.c cleaner/extractors/trees_compiled.*.so

@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 
 from cleaner.page.features import block_features
 from cleaner.page.language import stopwords
+from cleaner.page.markup import MAX_ATTR_TOKENS
 from cleaner.page.matrix import HTML_COLUMNS, TEXT_COLUMNS, feature_matrix, feature_names, run_ids, window_mean
 from cleaner.page.segment import parse_html, segment_html
-from cleaner.page.vocabulary import ATTR_GROUPS, KEYWORDS, keyword_positions, token_bits
+from cleaner.page.vocabulary import ATTR_GROUPS, HIDDEN_MARKERS, KEYWORDS, attr_rows, keyword_positions, token_bits
 
 PAGE = """<html lang="en"><body>
 <nav class="main-navigation"><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul></nav>
@@ -77,8 +78,46 @@ def test_class_stems_match_inside_tokens_but_ad_only_whole() -> None:
     assert token_bits("md:hidden") == 0  # utility classes with a colon name no role
 
 
+def _bits_by_definition(token: str) -> int:
+    """A token's group bits as ATTR_GROUPS define them, written plainly: every stem it contains."""
+    if ":" in token:
+        return 0
+    bits = 0
+    for g, (name, stems) in enumerate(ATTR_GROUPS.items()):
+        if (token in stems) if name == "ad" else any(stem in token for stem in stems):
+            bits |= 1 << g
+    return bits
+
+
+# Pieces of tokens: stems that overlap or extend one another, and filler.
+_TOKEN_PIECES = st.sampled_from(
+    ["nav", "navigation", "post", "postbody", "body", "ad", "ads", "banner", "banner-ad", "col", "colophon", "-",
+     "_", "x", "tag", "tags", "read-next", "sign", "sign-up", "md:", "ü", "1", "share", "more", "item"]
+)  # fmt: skip
+_TOKENS = st.lists(_TOKEN_PIECES, min_size=1, max_size=5).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.frozensets(_TOKENS | st.sampled_from(HIDDEN_MARKERS), max_size=6), max_size=8))
+def test_class_rows_are_the_or_of_their_tokens_stems(token_sets: list[frozenset[str]]) -> None:
+    # The trie regex over a page's tokens joined, and the rows made for all sets at once,
+    # must give what the groups' definition says token by token, set by set.
+    rows = attr_rows(token_sets)
+    assert rows.shape == (len(token_sets), len(ATTR_GROUPS) + 2)
+    for tokens, row in zip(token_sets, rows, strict=True):
+        bits = 0
+        for token in tokens:
+            assert token_bits(token) == _bits_by_definition(token), token
+            bits |= _bits_by_definition(token)
+        assert [int(v) for v in row[: len(ATTR_GROUPS)]] == [(bits >> g) & 1 for g in range(len(ATTR_GROUPS))]
+        assert row[-2] == any(m in tokens for m in HIDDEN_MARKERS)
+        plain = sum(1 for t in tokens if ":" not in t)
+        assert row[-1] == min(plain, MAX_ATTR_TOKENS) / MAX_ATTR_TOKENS
+
+
 def test_run_ids_and_window_mean() -> None:
     assert run_ids(["a", "a", "b", "a"]).tolist() == [0, 0, 1, 2]
+    assert run_ids(np.array([7, 7, 3, 7])).tolist() == [0, 0, 1, 2]
     assert window_mean(np.array([1.0, 2.0, 3.0, 4.0]), 1).tolist() == [1.5, 2.0, 3.0, 3.5]
 
 

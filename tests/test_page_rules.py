@@ -75,6 +75,17 @@ def test_copies_differing_in_case_and_spaces_are_copies_but_short_repeats_are_no
     assert drops == {3: ("dup.in_page", "repeats a block kept earlier on the page")}
 
 
+def test_any_run_of_white_space_separates_words_alike_in_copies() -> None:
+    # tabs, no-break and line-separator spaces, the information separators and NEL are all
+    # white space to Python (str.isspace, the regex \\s): a copy spaced with them is a copy
+    words = ARTICLE[0].split()
+    spaced = "\u00a0" + "\t\u2028 ".join(words[:3]) + "\x1c\x85" + " \u3000".join(words[3:]) + "\r"
+    assert page_rule_drops([ARTICLE[0], spaced], [True, True]) == {
+        1: ("dup.in_page", "repeats a block kept earlier on the page")
+    }
+    assert page_rule_drops([ARTICLE[0], ARTICLE[0].replace(" ", "\u200b")], [True, True]) == {}  # not a space
+
+
 def test_a_copy_of_a_dropped_block_is_not_a_copy_of_a_kept_one() -> None:
     texts = [ARTICLE[0], ARTICLE[0]]
     assert page_rule_drops(texts, [False, True]) == {}

@@ -1,4 +1,7 @@
-"""The run-time tree model: numpy prediction must equal LightGBM's own, files round-trip."""
+"""The run-time tree model: its prediction must equal LightGBM's own, files round-trip.
+
+Every test runs on both evaluations of the trees: the numpy reference and the compiled one.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import time
 import numpy as np
 import pytest
 
+from cleaner.extractors import boosted
 from cleaner.extractors.trees import (
     LINE_CONTEXT_NAMES,
     STAGE2_NAMES,
@@ -22,6 +26,16 @@ lightgbm = pytest.importorskip(
 )
 
 
+@pytest.fixture(autouse=True, params=["numpy", "compiled"])
+def evaluation(request, monkeypatch):
+    """Run the test on the numpy trees, then on the compiled ones (skipped where they are not built)."""
+    if request.param == "numpy":
+        monkeypatch.setattr(boosted, "compile_trees", lambda trees: None)
+    elif boosted.EVALUATOR != "compiled":
+        pytest.skip(f"the compiled trees are not in use ({boosted.EVALUATOR})")
+    return request.param
+
+
 def _fitted(seed: int = 0, rows: int = 600, width: int = 6) -> tuple[object, np.ndarray]:
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(rows, width))
@@ -32,9 +46,10 @@ def _fitted(seed: int = 0, rows: int = 600, width: int = 6) -> tuple[object, np.
     return booster, x
 
 
-def test_numpy_trees_predict_exactly_what_lightgbm_predicts() -> None:
+def test_trees_predict_exactly_what_lightgbm_predicts(evaluation: str) -> None:
     booster, x = _fitted()
     trees = TreeEnsemble.from_lightgbm(booster.dump_model())
+    assert (trees.compiled is not None) == (evaluation == "compiled")
     expected = booster.predict(x)
     assert np.allclose(trees.predict(x), expected, atol=1e-9)
     # and on rows the trees never saw, including values exactly on thresholds
@@ -61,6 +76,7 @@ def test_model_file_round_trips(tmp_path) -> None:
     assert loaded.threshold == 0.42
     assert loaded.features == model.features
     assert np.array_equal(loaded.stage1.predict(x), trees.predict(x))
+    assert (loaded.stage1.compiled is None) == (trees.compiled is None)
     assert not (tmp_path / "m.npz.tmp").exists()
 
 

@@ -13,44 +13,24 @@ The compiled walk must be built for these tests: where it is not, they skip, exc
 
 from __future__ import annotations
 
-import hashlib
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import lxml.html
 import pytest
-from hypothesis import HealthCheck, given, settings
+from compiled_parts import DEVDATA, NO_DEVDATA, blocked, devdata_sample, equivalence_settings, probe_runs, require
+from hypothesis import given
 from hypothesis import strategies as st
 
 from cleaner.corpus.keys import block_keys, document_keys, text_keys, unique_keys
-from cleaner.learning.devdata import load_devdata, read_html
 from cleaner.page.segment import parse_html
 from cleaner.page.walk_reference import walk_blocks as reference_walk
 from cleaner.page.walk_reference import walk_texts as reference_texts
 
-try:
-    from cleaner.page.walk_compiled import walk_blocks as compiled_walk
-    from cleaner.page.walk_compiled import walk_texts as compiled_texts
-except ImportError as exc:  # not built: skipped here, a failure in CI
-    if os.environ.get("CLEANER_REQUIRE_COMPILED"):
-        raise ImportError(f"CLEANER_REQUIRE_COMPILED is set but the compiled page walk is not built: {exc}") from exc
-    pytest.skip(f"the compiled page walk is not built ({exc})", allow_module_level=True)
+compiled = require("cleaner.page.walk_compiled", "the compiled page walk's parts")
+compiled_walk, compiled_texts = compiled.walk_blocks, compiled.walk_texts
 
-DEVDATA = Path(__file__).resolve().parents[2] / "shared" / "devdata"
 # Devdata pages compared: every dataset is represented, in about 5 s on one core.
 DEVDATA_PAGES = 60
-# Generated pages per run (about 6 s), with a fixed seed so CI sees the same ones; a
-# FUZZ_EXAMPLES session (make fuzz) searches further with random seeds.
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
-EQUIVALENCE = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize="FUZZ_EXAMPLES" not in os.environ,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+# Generated pages per run (about 6 s; make fuzz runs more).
+EQUIVALENCE = equivalence_settings(200)
 
 
 def assert_same_blocks(tree: object) -> None:
@@ -186,12 +166,9 @@ def test_both_walks_accept_any_element_as_the_root() -> None:
         assert compiled_texts(element) == reference_texts(element)
 
 
-@pytest.mark.skipif(not DEVDATA.is_dir(), reason=f"devdata not found at {DEVDATA} (it sits next to the repo)")
+@pytest.mark.skipif(not DEVDATA.is_dir(), reason=NO_DEVDATA)
 def test_both_walks_give_identical_blocks_on_devdata_pages() -> None:
-    pages = list(load_devdata(DEVDATA, with_html=False))
-    pages.sort(key=lambda p: hashlib.sha1(p.key.encode()).hexdigest())  # a fixed sample over every dataset
-    for page in pages[:DEVDATA_PAGES]:
-        html = read_html(DEVDATA, page).html.decode("utf-8", "replace")
+    for _page, html in devdata_sample(DEVDATA_PAGES):
         try:
             tree = parse_html(html)
         except Exception:  # a page lxml cannot parse has no blocks on either path
@@ -201,7 +178,6 @@ def test_both_walks_give_identical_blocks_on_devdata_pages() -> None:
 
 def test_the_pure_python_walk_is_chosen_when_asked_or_when_the_extension_is_missing() -> None:
     probe = (
-        "import warnings, sys\n"
         "warnings.simplefilter('always')\n"
         "{block}"
         "with warnings.catch_warnings(record=True) as caught:\n"
@@ -210,20 +186,8 @@ def test_the_pure_python_walk_is_chosen_when_asked_or_when_the_extension_is_miss
         "    for _ in range(3): segment.segment_html(segment.parse_html('<p>x</p>'))\n"
         "print(segment.SEGMENTER, sum(issubclass(w.category, RuntimeWarning) for w in caught))\n"
     )
-    blocked = "sys.modules['cleaner.page.walk_compiled'] = None\n"  # what a failed build leaves: no module
-    env = {k: v for k, v in os.environ.items() if k != "CLEANER_PURE_PYTHON"}
-    runs = {
-        "built": (env, ""),
-        "forced": ({**env, "CLEANER_PURE_PYTHON": "1"}, ""),
-        "missing": (env, blocked),
-    }
-    seen = {}
-    for name, (environment, block) in runs.items():
-        out = subprocess.run(
-            [sys.executable, "-c", probe.format(block=block)], env=environment, capture_output=True, text=True
-        )
-        assert out.returncode == 0, out.stderr
-        seen[name] = out.stdout.split()
+    runs = {"built": (False, ""), "forced": (True, ""), "missing": (False, blocked("cleaner.page.walk_compiled"))}
+    seen = probe_runs(probe, runs)
     assert seen["built"] == ["compiled", "0"]
     assert seen["forced"] == ["python", "(CLEANER_PURE_PYTHON)", "0"]  # asked for: no warning
     assert seen["missing"] == ["python", "1"]  # one warning, however many pages

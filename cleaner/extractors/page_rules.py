@@ -65,7 +65,6 @@ MAX_RECORD_CHARS = 1000
 # A block with at least this share of its characters inside links is a link (a table of
 # contents entry, a teaser): 0.9 leaves out the sentences that hold a link or two.
 LINK_SHARE = 0.9
-_SPACE = re.compile(r"\s+")
 
 
 def parent_elements(blocks: Sequence[Block]) -> list[int | None]:
@@ -139,7 +138,9 @@ def page_rule_drops(
         long = len(text) >= MIN_COPY_CHARS
         if not long and links is None:
             continue
-        key = _SPACE.sub(" ", text.casefold()).strip()
+        # white space runs collapsed to one space and trimmed: str.split splits on the
+        # characters the regex \s matches (str.isspace), and is several times faster
+        key = " ".join(text.casefold().split())
         earlier = first.setdefault(key, index)
         if earlier == index or _same_parent(parents, earlier, index):
             continue

@@ -1,10 +1,7 @@
-"""The learned extractor's model at run time: boosted trees as numpy arrays.
+"""The learned extractor's model at run time: two stages of boosted trees.
 
-A :class:`TreeEnsemble` holds every node of every tree in flat arrays. Prediction walks
-all trees for all blocks of a page at once: one vectorised step per tree level, so a page
-costs a handful of numpy operations whatever its number of trees. Leaves point to
-themselves, so walking past a leaf leaves a block where it is.
-
+Each stage is a :class:`~cleaner.extractors.boosted.TreeEnsemble` (flat numpy arrays,
+evaluated compiled or in numpy, see :mod:`cleaner.extractors.boosted`).
 :class:`LearnedModel` is the two-stage model of :mod:`cleaner.learning.train` (block features, then
 the stage-one scores of the block's neighbourhood, :func:`stage2_matrix`), saved as one
 compressed ``.npz`` file of plain arrays (no pickle: loading runs no code).
@@ -16,126 +13,20 @@ import io
 import json
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from cleaner.extractors.boosted import TreeEnsemble
 from cleaner.model import Block
 from cleaner.page.matrix import HTML_COLUMNS, run_ids, window_mean
-from cleaner.page.regions import LEVELS, region_ids
+from cleaner.page.regions import LEVELS, region_table
 
 FORMAT_VERSION = 1
-
-
-@dataclass(slots=True)
-class TreeEnsemble:
-    """Boosted binary-classification trees, flattened: ``sigmoid(sum of leaf values)``."""
-
-    feature: np.ndarray  # int32 per node; 0 at leaves (unused)
-    threshold: np.ndarray  # float64 per node: go left when x <= threshold
-    left: np.ndarray  # int32 per node; a leaf's own index
-    right: np.ndarray  # int32 per node; a leaf's own index
-    value: np.ndarray  # float64 per node: the leaf value (0 at inner nodes)
-    roots: np.ndarray  # int32 per tree: index of its root node
-    depth: int  # the deepest leaf's depth: steps needed to reach every leaf
-    children: np.ndarray = field(init=False)  # [left, right] interleaved: child of node i is 2*i + (x > threshold)
-
-    def __post_init__(self) -> None:
-        self.children = np.empty(2 * len(self.feature), dtype=np.int32)
-        self.children[0::2] = self.left
-        self.children[1::2] = self.right
-
-    @classmethod
-    def from_lightgbm(cls, dump: dict[str, Any]) -> TreeEnsemble:
-        """Flatten a LightGBM ``Booster.dump_model()`` of a binary objective."""
-        feature: list[int] = []
-        threshold: list[float] = []
-        left: list[int] = []
-        right: list[int] = []
-        value: list[float] = []
-        roots: list[int] = []
-        depth = 0
-        for tree in dump["tree_info"]:
-            stack: list[tuple[dict[str, Any], int, int, str]] = [(tree["tree_structure"], -1, 0, "")]
-            roots.append(len(feature))
-            while stack:
-                node, parent, level, side = stack.pop()
-                index = len(feature)
-                if parent >= 0:
-                    (left if side == "l" else right)[parent] = index
-                if "leaf_value" in node or "split_feature" not in node:
-                    feature.append(0)
-                    threshold.append(0.0)
-                    left.append(index)
-                    right.append(index)
-                    value.append(float(node.get("leaf_value", 0.0)))
-                    depth = max(depth, level)
-                    continue
-                if node.get("decision_type", "<=") != "<=":
-                    raise ValueError(f"unsupported split {node.get('decision_type')!r}: numeric splits only")
-                feature.append(int(node["split_feature"]))
-                threshold.append(float(node["threshold"]))
-                left.append(-1)
-                right.append(-1)
-                value.append(0.0)
-                stack.append((node["right_child"], index, level + 1, "r"))
-                stack.append((node["left_child"], index, level + 1, "l"))
-        return cls(
-            np.array(feature, dtype=np.int32),
-            np.array(threshold, dtype=np.float64),
-            np.array(left, dtype=np.int32),
-            np.array(right, dtype=np.int32),
-            np.array(value, dtype=np.float64),
-            np.array(roots, dtype=np.int32),
-            depth,
-        )
-
-    def raw(self, x: np.ndarray) -> np.ndarray:
-        """The summed leaf values (log-odds) of every row of ``x``."""
-        n, width = x.shape
-        if n == 0:
-            return np.zeros(0)
-        # Flat take() on int32 indices is several times faster than 2-D fancy indexing.
-        flat = np.ascontiguousarray(x, dtype=np.float64).ravel()
-        row_start = (np.arange(n, dtype=np.int64) * width)[:, None]
-        nodes = np.tile(self.roots, (n, 1))
-        for _ in range(self.depth):
-            go_right = flat.take(row_start + self.feature.take(nodes)) > self.threshold.take(nodes)
-            nodes = self.children.take(2 * nodes + go_right)
-        result: np.ndarray = self.value.take(nodes).sum(axis=1)
-        return result
-
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        """The probability that each row of ``x`` is content."""
-        return 1.0 / (1.0 + np.exp(-self.raw(x)))
-
-    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
-        """The ensemble as named arrays, for :meth:`LearnedModel.save`."""
-        return {
-            f"{prefix}feature": self.feature,
-            f"{prefix}threshold": self.threshold,
-            f"{prefix}left": self.left,
-            f"{prefix}right": self.right,
-            f"{prefix}value": self.value,
-            f"{prefix}roots": self.roots,
-            f"{prefix}depth": np.array([self.depth]),
-        }
-
-    @classmethod
-    def from_arrays(cls, data: Any, prefix: str) -> TreeEnsemble:
-        """Rebuild an ensemble saved by :meth:`arrays`."""
-        return cls(
-            data[f"{prefix}feature"].astype(np.int32),
-            data[f"{prefix}threshold"].astype(np.float64),
-            data[f"{prefix}left"].astype(np.int32),
-            data[f"{prefix}right"].astype(np.int32),
-            data[f"{prefix}value"].astype(np.float64),
-            data[f"{prefix}roots"].astype(np.int32),
-            int(data[f"{prefix}depth"][0]),
-        )
 
 
 # ----------------------------------------------------------------------------- stage two
@@ -153,6 +44,7 @@ _S2_BASE = (
 # A block counts as "likely content" for the distance columns above this stage-one score.
 _LIKELY = 0.5
 
+_S2_BASE_COLUMNS = tuple(HTML_COLUMNS.index(c) for c in _S2_BASE)  # looked up once, not per page
 _LOG_CHARS = HTML_COLUMNS.index("log_chars")
 _ATTR_COMMENT = HTML_COLUMNS.index("attr_comment")
 
@@ -187,8 +79,10 @@ def container_groups(blocks: Sequence[Block]) -> np.ndarray:
     """
     if not blocks:
         return np.zeros((0, 2 + len(LEVELS)), dtype=np.int64)
-    runs = [run_ids([b.tag_path[:-1] for b in blocks]), run_ids([b.tag_path[:-2] for b in blocks])]
-    return np.column_stack(runs + [region_ids(blocks, level) for level in LEVELS])
+    paths = list(map(attrgetter("tag_path"), blocks))
+    parents = run_ids(list(map(itemgetter(slice(None, -1)), paths)))
+    grandparents = run_ids(list(map(itemgetter(slice(None, -2)), paths)))
+    return np.column_stack([parents, grandparents, region_table(blocks, LEVELS)])
 
 
 def _run_mean(ids: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -259,7 +153,7 @@ def stage2_matrix(p: np.ndarray, features: np.ndarray, groups: np.ndarray) -> np
         np.full(n, chars[in_comments].sum() / total),
         np.full(n, float((p * outside).sum() / max(outside.sum(), 1.0))),
     ]
-    cols += [features[:, HTML_COLUMNS.index(c)] for c in _S2_BASE]
+    cols += [features[:, column] for column in _S2_BASE_COLUMNS]
     # Each region's score: its blocks' mean weighted by length (what most of its text is),
     # its best block, and the share of its text that is likely content.
     for column in range(2, 2 + len(LEVELS)):

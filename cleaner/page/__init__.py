@@ -10,7 +10,10 @@
 - :mod:`cleaner.page.roles`: each block's role (heading, list item, table cell, code, quote);
 - :mod:`cleaner.page.markdown`: the kept blocks as Markdown, from their roles;
 - :mod:`cleaner.page.language`: language identification and stopword lists;
-- :mod:`cleaner.page.features`: per-line text measures (:class:`LineFeatures`);
+- :mod:`cleaner.page.features`: per-line text measures (:class:`LineFeatures`); its
+  character counts are compiled (``cleaner.page.text_counts``, ``text_counts.pyx``, built
+  by the install) where built, with :func:`~cleaner.page.features.reference_counts` as the
+  pure-Python reference;
 - :mod:`cleaner.page.matrix`: the learned model's feature matrix of a page's blocks;
 - :mod:`cleaner.page.vocabulary`: the tag, ancestor, class/id and keyword groups the matrix reads;
 - :mod:`cleaner.page.regions`: the elements around each block (a comment, a list of

@@ -9,13 +9,18 @@ Python loops, so the text path stays above 5 MB/s.
 
 from __future__ import annotations
 
+import os
 import re
+import warnings
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import accumulate, repeat
 from typing import NamedTuple
 
+import numpy as np
+
 from cleaner.model import Block
+from cleaner.page.segment import PURE_PYTHON_VARIABLE, SEGMENTER
 
 # A sentence end: . ! ? … (or CJK 。！？) optionally followed by closing quotes/brackets,
 # e.g. `said.”`, `war?»`, `(AFP).`, `and so on…`.
@@ -151,17 +156,97 @@ def line_features(
     )
 
 
+# The character counts every block gets, in the order of :func:`char_counts`'s columns.
+COUNT_COLUMNS = ("words", "cjk", "digits", "separators", "caps", "sentences", "commas", "upper_start")
+
+
+def reference_counts(texts: Sequence[str]) -> np.ndarray:
+    """The :data:`COUNT_COLUMNS` of every text, measured with regexes over the joined page (the reference).
+
+    ``words`` is ``len(text.split())``; ``cjk`` the characters :data:`_CJK` finds;
+    ``digits`` ASCII digits; ``separators`` menu separators; ``caps`` the matches of
+    :data:`_CAP_WORD`; ``sentences`` the occurrences of :data:`_SENTENCE_BREAKS`;
+    ``commas`` the three commas; ``upper_start`` whether the text starts with a capital.
+    ``cleaner.page.text_counts`` (compiled) gives the same array in one pass per text.
+    """
+    n = len(texts)
+    if n == 0:
+        return np.zeros((0, len(COUNT_COLUMNS)), dtype=np.int64)
+    page = "\n".join(texts)
+    chars = list(map(len, texts))
+    starts = line_starts(chars)
+    if page.isascii() or not _CJK.search(page):
+        cjk = [0] * n
+    else:
+        cjk = [0 if t.isascii() else len(_CJK.findall(t)) for t in texts]
+    # one regex pass over the page finds capitalised words; each is given to its line
+    capitals = [m.start() for m in _CAP_WORD_FAST.finditer(page)]
+    caps = np.bincount(np.searchsorted(starts, capitals, side="right") - 1, minlength=n) if capitals else [0] * n
+    count = str.count
+    columns = [
+        [len(t.split()) for t in texts],
+        cjk,
+        [c - len(r) for c, r in zip(chars, _DIGITS.sub("", page).split("\n"), strict=True)],
+        [c - len(r) for c, r in zip(chars, _SEPARATORS.sub("", page).split("\n"), strict=True)],
+        caps,
+        [sum(map(count, repeat(t), _SENTENCE_BREAKS)) for t in texts],
+        [t.count(",") + t.count("，") + t.count("、") for t in texts],
+        [t[:1].isupper() for t in texts],
+    ]
+    return np.array(columns, dtype=np.int64).reshape(len(COUNT_COLUMNS), n).T
+
+
+try:  # built by the install (setup.py) with the compiled page walk
+    from cleaner.page.text_counts import text_counts
+except ImportError as exc:
+    _COMPILED: Callable[[list[str]], np.ndarray] | None = None
+    _NOT_BUILT = str(exc)
+else:
+    _COMPILED = text_counts
+    _NOT_BUILT = ""
+
+
+def _choose_counts() -> Callable[[list[str]], np.ndarray]:
+    """The compiled counts unless absent or switched off (``CLEANER_PURE_PYTHON``), else the reference.
+
+    Both compiled modules are built by one install: when the page walk is missing too,
+    :mod:`cleaner.page.segment` has said so already, and one warning is enough.
+    """
+    if os.environ.get(PURE_PYTHON_VARIABLE, "") not in ("", "0"):
+        return reference_counts
+    if _COMPILED is None:
+        if not SEGMENTER.startswith("compiled"):
+            return reference_counts
+        warnings.warn(
+            f"the compiled text counts are not built ({_NOT_BUILT}): cleaner measures blocks in Python, "
+            "same output, slower; reinstall cleaner (pip install / make install) with a C compiler to build them",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        return reference_counts
+    return _COMPILED
+
+
+_COUNTS = _choose_counts()
+
+
+def char_counts(texts: list[str]) -> np.ndarray:
+    """The :data:`COUNT_COLUMNS` of every text (an ``(n, 8)`` int array), by the compiled counts where built."""
+    return _COUNTS(texts)
+
+
 def block_features(
     blocks: Sequence[Block], stops: frozenset[str], views: LineViews | None = None
 ) -> list[LineFeatures]:
     """Measure every block of a page, in order: the same values as :func:`line_features` on each.
 
-    Every measure is taken either with one call over the whole page (digits, separators,
-    capitals, currency and URL hints, mapped back to lines by their offsets) or with one
-    list comprehension per measure, which keeps the per-line Python work to a few C calls.
-    The page is the blocks joined by newlines: a block's text never holds a line break
-    (see :class:`cleaner.model.Block`), so each line of the page is one block.
-    ``views`` are the page's :func:`line_views`, computed here when not given.
+    The character counts come from :func:`char_counts` (one compiled pass per block);
+    the other measures are taken with one call over the whole page (currency and URL
+    hints, mapped back to lines by their offsets) or one list comprehension per measure,
+    which keeps the per-line Python work to a few C calls. The page is the blocks joined
+    by newlines: a block's text never holds a line break (see :class:`cleaner.model.Block`),
+    so each line of the page is one block. ``views`` are the page's :func:`line_views`,
+    computed here when not given.
     """
     texts = [b.text for b in blocks]
     if not texts:
@@ -170,25 +255,24 @@ def block_features(
     if views is None:
         views = line_views(texts)
     n = len(texts)
-    counts = [len(t.split()) for t in texts]
+    counted = char_counts(texts).T.tolist()
+    counts, cjk, digits, seps, caps, sentences = counted[:6]
     chars = list(map(len, texts))
-    if page.isascii() or not _CJK.search(page):
-        cjk = [0] * n
-        words = counts
-    else:
-        cjk = [0 if t.isascii() else len(_CJK.findall(t)) for t in texts]
+    if any(cjk):
         words = [max(k, int(c / _CJK_CHARS_PER_WORD)) if c else k for k, c in zip(counts, cjk, strict=True)]
+    else:
+        words = counts
     if stops:
         has = stops.__contains__
         nstop = [sum(map(has, tk)) for tk in views.tokens]
     else:
         nstop = [0] * n
-    # one regex pass over the page marks capitalised words; each line then counts marks
-    caps = [m.count("\x01") for m in _CAP_WORD_FAST.sub("\x01", page).split("\n")]
-    digits = [c - len(r) for c, r in zip(chars, _DIGITS.sub("", page).split("\n"), strict=True)]
-    seps = [c - len(r) for c, r in zip(chars, _SEPARATORS.sub("", page).split("\n"), strict=True)]
     starts = line_starts(chars)
-    currency_lines = lines_of(_CURRENCY_PAGE.finditer(page), starts)
+    # Currency needs digits on its line: only those lines are searched.
+    with_digits = [i for i, d in enumerate(digits) if d]
+    digit_page = "\n".join(texts[i] for i in with_digits)
+    digit_starts = line_starts([chars[i] for i in with_digits])
+    currency_lines = {with_digits[i] for i in lines_of(_CURRENCY_PAGE.finditer(digit_page), digit_starts)}
     url_lines = lines_of(_URL_HINT.finditer(page), starts)
     urls = [0] * n
     for i in url_lines:
@@ -198,7 +282,6 @@ def block_features(
         for i in lines_of(re.finditer("@", page), starts):
             emails[i] = len(_EMAIL.findall(texts[i]))
     last = max(1, n - 1)
-    count = str.count
     return list(
         map(
             LineFeatures,
@@ -208,11 +291,11 @@ def block_features(
             [s / k if k else 0.0 for s, k in zip(nstop, counts, strict=True)],
             [t.rstrip(_CLOSERS)[-1:] in _TERMINALS for t in texts],
             [t.endswith(("...", "…")) for t in texts],
-            [sum(map(count, repeat(t), _SENTENCE_BREAKS)) for t in texts],
+            sentences,
             [t.endswith((":", "：")) for t in texts],
             [min(1.0, c / k) if k else 0.0 for c, k in zip(caps, counts, strict=True)],
             [d / c if c else 0.0 for d, c in zip(digits, chars, strict=True)],
-            [bool(d) and i in currency_lines for i, d in enumerate(digits)],
+            [i in currency_lines for i in range(n)],
             urls,
             emails,
             [_LIST_MARKER.match(t) is not None for t in texts],

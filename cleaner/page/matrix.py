@@ -16,13 +16,13 @@ share them).
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
-from operator import attrgetter
 
 import numpy as np
 
 from cleaner.model import Block
-from cleaner.page.features import LineFeatures
+from cleaner.page.features import COUNT_COLUMNS, LineFeatures, char_counts
 from cleaner.page.vocabulary import (
     ANCESTOR_INDEX,
     ANCESTORS,
@@ -34,12 +34,9 @@ from cleaner.page.vocabulary import (
     path_row,
 )
 
-# Text-feature columns from cleaner.page.features.LineFeatures, in order.
-_LINE_FIELDS = (
-    "words", "chars", "stopwords", "stopword_density", "terminal", "ellipsis", "sentences", "ends_colon",
-    "cap_ratio", "digit_ratio", "currency", "urls", "emails", "list_marker", "separators", "cjk", "position",
-)  # fmt: skip
-_GET_LINE = attrgetter(*_LINE_FIELDS)
+# Text-feature columns: the fields of cleaner.page.features.LineFeatures, in order (text_base
+# reads LineFeatures rows as the tuples they are).
+_LINE_FIELDS: tuple[str, ...] = LineFeatures._fields
 
 # Columns every block has (text path and HTML path).
 TEXT_BASE = (
@@ -105,12 +102,15 @@ def window_mean(values: np.ndarray, half: int) -> np.ndarray:
     return (csum[hi] - csum[lo]) / width
 
 
-def run_ids(keys: Sequence[object]) -> np.ndarray:
-    """Number the runs of consecutive equal keys: ``[a, a, b, a] -> [0, 0, 1, 2]``."""
+def run_ids(keys: Sequence[object] | np.ndarray) -> np.ndarray:
+    """Number the runs of consecutive equal keys: ``[a, a, b, a] -> [0, 0, 1, 2]`` (keys may be a numpy array)."""
     n = len(keys)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    change = np.fromiter((keys[i] != keys[i - 1] for i in range(1, n)), dtype=bool, count=n - 1)
+    if isinstance(keys, np.ndarray):
+        change = keys[1:] != keys[:-1]
+    else:
+        change = np.fromiter(map(operator.ne, keys[1:], keys[:-1]), dtype=bool, count=n - 1)
     return np.concatenate([[0], np.cumsum(change)]).astype(np.int64)
 
 
@@ -128,13 +128,15 @@ def text_base(blocks: Sequence[Block], feats: Sequence[LineFeatures]) -> np.ndar
     n = len(blocks)
     if n == 0:
         return np.zeros((0, len(TEXT_BASE)))
-    raw = np.array([_GET_LINE(f) for f in feats], dtype=np.float64)
+    # A LineFeatures is a tuple of its fields in _LINE_FIELDS's order: numpy reads the rows as they are.
+    raw = np.array(feats, dtype=np.float64)
     col = {name: raw[:, i] for i, name in enumerate(_LINE_FIELDS)}
     texts = [b.text for b in blocks]
     chars = col["chars"]
     words = np.maximum(col["words"], 1.0)
-    commas = np.fromiter((t.count(",") + t.count("，") + t.count("、") for t in texts), dtype=np.float64, count=n)
-    upper = np.fromiter((t[:1].isupper() for t in texts), dtype=np.float64, count=n)
+    counted = char_counts(texts)
+    commas = counted[:, COUNT_COLUMNS.index("commas")].astype(np.float64)
+    upper = counted[:, COUNT_COLUMNS.index("upper_start")].astype(np.float64)
     kw = np.zeros((n, len(KEYWORDS)))
     # Keywords are looked for in the first 200 characters: boilerplate says what it is up
     # front, and long prose would only add chance matches.
@@ -193,23 +195,20 @@ def html_base(blocks: Sequence[Block], text: np.ndarray) -> np.ndarray:
     n = len(blocks)
     if n == 0:
         return np.zeros((0, len(HTML_BASE)))
-    path_cache: dict[tuple[tuple[str, ...], str], np.ndarray] = {}
-    path_rows = []
-    for b in blocks:
-        pkey = (b.tag_path, b.tag)
-        prow = path_cache.get(pkey)
-        if prow is None:
-            prow = path_cache[pkey] = path_row(b.tag_path, b.tag)
-        path_rows.append(prow)
+    # Blocks of one container share their tag path: each distinct (path, tag) is read once.
+    index: dict[tuple[tuple[str, ...], str], int] = {}
+    inverse = [index.setdefault((b.tag_path, b.tag), len(index)) for b in blocks]
+    paths = np.array([path_row(path, tag) for path, tag in index])[inverse]
     attrs = attr_rows([b.attr_tokens for b in blocks])
-    paths = np.array(path_rows)
     chars = np.fromiter((len(b.text) for b in blocks), dtype=np.float64, count=n)
     links = np.fromiter((b.link_chars for b in blocks), dtype=np.float64, count=n)
     density = links / np.maximum(chars, 1.0)
     total = max(chars.sum(), 1.0)
     stop_density = text[:, TEXT_BASE.index("stop_density")]
     # A run: consecutive blocks under the same parent path, a proxy for one container.
-    ids = run_ids([b.tag_path[:-1] for b in blocks])
+    parents: dict[tuple[str, ...], int] = {}
+    parent_of = np.array([parents.setdefault(path[:-1], len(parents)) for path, _tag in index])
+    ids = run_ids(parent_of[inverse])
     run_len = np.bincount(ids)[ids].astype(np.float64)
     run_chars = _run_stats(ids, chars)
     run_links = _run_stats(ids, links)

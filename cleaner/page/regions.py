@@ -16,6 +16,8 @@ these are the elements themselves.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
+from operator import attrgetter
 
 import numpy as np
 
@@ -32,9 +34,23 @@ def region_ids(blocks: Sequence[Block], level: int) -> np.ndarray:
 
     Blocks with no element that far up share one id: the page's.
     """
-    raw = np.fromiter(
-        (b.containers[-1 - level] + 1 if len(b.containers) > level else 0 for b in blocks),
-        dtype=np.int64,
-        count=len(blocks),
-    )
-    return np.unique(raw, return_inverse=True)[1].reshape(-1).astype(np.int64)
+    return region_table(blocks, (level,))[:, 0]
+
+
+def region_table(blocks: Sequence[Block], levels: Sequence[int] = LEVELS) -> np.ndarray:
+    """:func:`region_ids` of every level in ``levels``, one column each, as an ``(n, len(levels))`` int array.
+
+    The containers of all blocks are read into one array at once (no Python step per
+    block): a block's element ``level`` above its own sits ``level`` places before the
+    end of its containers.
+    """
+    containers = list(map(attrgetter("containers"), blocks))
+    lengths = np.fromiter(map(len, containers), dtype=np.int64, count=len(containers))
+    # -1 first: a block with no element that far up reads it, and gets 0 (the page's id)
+    flat = np.fromiter(chain((-1,), chain.from_iterable(containers)), dtype=np.int64, count=1 + int(lengths.sum()))
+    ends = np.cumsum(lengths)  # a block's last container sits at ends - 1 in the containers, at ends in flat
+    table = np.empty((len(containers), len(levels)), dtype=np.int64)
+    for column, level in enumerate(levels):
+        raw = flat[np.where(lengths > level, ends - level, 0)] + 1
+        table[:, column] = np.unique(raw, return_inverse=True)[1].reshape(-1)
+    return table

@@ -11,8 +11,10 @@ text; :mod:`cleaner.page.matrix` assembles the matrix.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from functools import reduce
+from itertools import accumulate, chain
 from operator import or_
 
 import numpy as np
@@ -170,13 +172,39 @@ _TOKEN_BITS: dict[str, int] = {}
 _TOKEN_CACHE_LIMIT = 20_000
 
 
+def _trie_pattern(words: Sequence[str]) -> str:
+    """A regex matching the longest of ``words`` that starts where it is tried, written as a trie.
+
+    ``nav(?:igation)?`` instead of ``navigation|nav``: at each position re follows one
+    branch per character (the alternatives of a node start with distinct characters)
+    instead of trying every word in turn, several times faster over a hundred stems. The
+    optional tails are greedy, so the deepest word on the path is the one reported.
+    """
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(trie)
+
+
 def _stem_bits() -> tuple[re.Pattern[str], dict[str, int], dict[str, int]]:
     """One regex finding every stem occurrence, and the group bits each match stands for.
 
-    The alternation lists stems longest first inside a lookahead, so at each position it
-    reports the longest stem starting there; every shorter stem matching at the same
-    position is a prefix of it, so its bits include the groups of all its prefixes. The
-    whole-token groups ("ad") are looked up separately.
+    The regex (a trie of the stems inside a lookahead, so matches may overlap) reports at
+    each position the longest stem starting there; every shorter stem matching at the
+    same position is a prefix of it, so its bits include the groups of all its prefixes.
+    A token's bits are thus those of every stem it contains. The whole-token groups
+    ("ad") are looked up separately.
     """
     stems: dict[str, int] = {}
     whole: dict[str, int] = {}
@@ -187,8 +215,7 @@ def _stem_bits() -> tuple[re.Pattern[str], dict[str, int], dict[str, int]]:
     prefix_bits = {
         stem: reduce(or_, (bits for other, bits in stems.items() if stem.startswith(other)), 0) for stem in stems
     }
-    ordered = sorted(stems, key=lambda x: (-len(x), x))
-    pattern = re.compile("(?=(" + "|".join(re.escape(x) for x in ordered) + "))")
+    pattern = re.compile("(?=(" + _trie_pattern(list(stems)) + "))")
     return pattern, prefix_bits, whole
 
 
@@ -199,68 +226,78 @@ def token_bits(token: str) -> int:
     """The bits of the :data:`ATTR_GROUPS` a class/id token names (cached per token)."""
     bits = _TOKEN_BITS.get(token)
     if bits is None:
-        bits = 0
-        # Tokens with a colon (markers, utility classes such as md:flex) name no role.
-        if ":" not in token:
-            bits = _WHOLE_TOKEN_BITS.get(token, 0)
-            for stem in _STEM_RE.findall(token):
-                bits |= _STEM_PREFIX_BITS[stem]
-        if len(_TOKEN_BITS) >= _TOKEN_CACHE_LIMIT:
-            _TOKEN_BITS.clear()
-        _TOKEN_BITS[token] = bits
+        bits = _learn_bits([token])[0]
+    return bits
+
+
+def _learn_bits(tokens: list[str]) -> list[int]:
+    """The group bits of tokens not yet cached, found with one regex pass over them all, and cached.
+
+    The tokens (lower case, never holding white space) are joined by newlines and the stem
+    regex runs once over the joined text; each match is given to the token it starts in.
+    Tokens with a colon (markers, utility classes such as md:flex) name no role.
+    """
+    bits = [_WHOLE_TOKEN_BITS.get(t, 0) for t in tokens]
+    starts = list(accumulate([len(t) + 1 for t in tokens[:-1]], initial=0))
+    prefix_bits = _STEM_PREFIX_BITS
+    for match in _STEM_RE.finditer("\n".join(tokens)):
+        at = match.start()
+        i = bisect_right(starts, at) - 1
+        bits[i] |= prefix_bits[match.group(1)]
+    if len(_TOKEN_BITS) + len(tokens) >= _TOKEN_CACHE_LIMIT:
+        _TOKEN_BITS.clear()
+    for i, token in enumerate(tokens):
+        if ":" in token:
+            bits[i] = 0
+        _TOKEN_BITS[token] = bits[i]
     return bits
 
 
 _GROUP_SHIFTS = np.arange(len(ATTR_GROUPS))
-for _marker in HIDDEN_MARKERS:  # markers are not class names: no group
-    _TOKEN_BITS[_marker] = 0
 
 
-# What each token set seen so far says (its group bits, hidden or not, its plain token
-# count): equal sets recur across the blocks of a page and across the pages of a site.
-# Small tuples, not numpy rows: the rows are made for a whole page at once (attr_rows).
-# Cleared past this many sets to stay bounded (5,000: see _TOKEN_CACHE_LIMIT).
-_SUMMARY_CACHE: dict[frozenset[str], tuple[int, bool, int]] = {}
-_SUMMARY_CACHE_LIMIT = 5_000
+_HIDDEN_SET = frozenset(HIDDEN_MARKERS)
 
 
 def attr_rows(token_sets: Sequence[frozenset[str]]) -> np.ndarray:
     """The class/id columns of blocks with these token sets, one row each (a float matrix).
 
     A row has one flag per :data:`ATTR_GROUPS` group, a hidden flag, and the share of the
-    token cap its plain (colon-free) tokens fill. Each distinct set is summarised once
-    (cached); the rows are then built in a few numpy operations for the whole page.
+    token cap its plain (colon-free) tokens fill. The page's distinct tokens are looked up
+    (the new ones matched against the stems in one regex pass, see :func:`token_bits`);
+    each distinct set's row is then the OR of its tokens' bits, taken for all sets at once
+    with numpy over the sets' tokens laid end to end (no Python loop per set or token).
     """
-    summaries = list(map(_summary, token_sets))
-    out = np.zeros((len(summaries), len(ATTR_GROUPS) + 2))
-    if not summaries:
-        return out
-    bits, hidden, plain = zip(*summaries, strict=True)
-    out[:, : len(ATTR_GROUPS)] = (np.array(bits, dtype=np.int64)[:, None] >> _GROUP_SHIFTS) & 1
-    out[:, -2] = hidden
-    # Scaled by the cap the segmenter puts on a block's tokens.
-    out[:, -1] = np.minimum(np.array(plain, dtype=np.float64), MAX_ATTR_TOKENS) / float(MAX_ATTR_TOKENS)
-    return out
+    index: dict[frozenset[str], int] = {}
+    inverse = [index.setdefault(tokens, len(index)) for tokens in token_sets]
+    out = np.zeros((len(index), len(ATTR_GROUPS) + 2))
+    filled = [tokens for tokens in index if tokens]
+    if filled:
+        rows = np.fromiter(map(bool, index), dtype=bool, count=len(index))
+        distinct = list(set(chain.from_iterable(filled)))
+        bits = list(map(_TOKEN_BITS.get, distinct))
+        new = [token for token, value in zip(distinct, bits, strict=True) if value is None]
+        if new:
+            learned = dict(zip(new, _learn_bits(new), strict=True))
+            bits = [learned[t] if v is None else v for t, v in zip(distinct, bits, strict=True)]
+        position = {token: i for i, token in enumerate(distinct)}
+        ids = np.fromiter(map(position.__getitem__, chain.from_iterable(filled)), dtype=np.int64)
+        sizes = np.fromiter(map(len, filled), dtype=np.int64, count=len(filled))
+        starts = np.concatenate([[0], np.cumsum(sizes[:-1])])
+        set_bits = np.bitwise_or.reduceat(np.array(bits, dtype=np.int64)[ids], starts)
+        out[rows, : len(ATTR_GROUPS)] = (set_bits[:, None] >> _GROUP_SHIFTS) & 1
+        hidden = np.array([token in _HIDDEN_SET for token in distinct])
+        out[rows, -2] = np.logical_or.reduceat(hidden[ids], starts)
+        colon = np.array([":" in token for token in distinct], dtype=np.int64)
+        plain = sizes - np.add.reduceat(colon[ids], starts)
+        # Scaled by the cap the segmenter puts on a block's tokens.
+        out[rows, -1] = np.minimum(plain, MAX_ATTR_TOKENS) / float(MAX_ATTR_TOKENS)
+    return out[inverse]
 
 
 def attr_row(tokens: frozenset[str]) -> np.ndarray:
     """A block's class/id columns (:func:`attr_rows` for one block)."""
     return attr_rows([tokens])[0]
-
-
-def _summary(tokens: frozenset[str]) -> tuple[int, bool, int]:
-    summary = _SUMMARY_CACHE.get(tokens)
-    if summary is None:
-        values = list(map(_TOKEN_BITS.get, tokens))
-        if None in values:
-            values = [token_bits(t) if v is None else v for t, v in zip(tokens, values, strict=True)]
-        hidden = any(m in tokens for m in HIDDEN_MARKERS)
-        plain = len(tokens) - sum(1 for t in tokens if ":" in t)
-        summary = (reduce(or_, values, 0), hidden, plain)
-        if len(_SUMMARY_CACHE) >= _SUMMARY_CACHE_LIMIT:
-            _SUMMARY_CACHE.clear()
-        _SUMMARY_CACHE[tokens] = summary
-    return summary
 
 
 def path_row(path: tuple[str, ...], tag: str) -> np.ndarray:
