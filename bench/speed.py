@@ -1,7 +1,7 @@
 """Time cleaner and the baselines on the same in-memory pages, in one process (``make bench``).
 
     python -m bench.speed --data ../shared/devdata [--pages 300] [--extractors default]
-        [--repeat 1] [--write BENCHMARKS.md]
+        [--repeat 1] [--no-batch] [--write BENCHMARKS.md]
 
 A fixed sample of devdata pages (the ``--pages`` with the smallest sha1 of their key, so
 the same pages every run, spread over the datasets in proportion to their size) is read
@@ -11,6 +11,12 @@ first ``--warmup`` pages (excluded from the timing). Reported: documents/s, MB/s
 cleaner's default extractor on the same input path. Each tool gets the raw bytes and does
 its own decoding, as it would in a pipeline (resiliparse's decoding is included in its
 time). With ``--repeat N`` the fastest of N passes is kept.
+
+Beside the per-page calls, the two ``cleaner batch`` rows time the batch runner over the
+same pages written to a WARC (:mod:`bench.batch`): the default settings (the corpus
+pass: pass 1 over every page, then pass 2) and ``--no-corpus-pass``, each a whole run
+that reads the archive and writes the JSONL output; a note gives pass 1's share of the
+default run. The ``vs trafilatura`` column is each row's pages/s over trafilatura's.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import baselines, textdumps, write_section
+from bench.batch import BatchTimes, sample_url, time_batches
 from cleaner.learning.devdata import GoldPage, load_devdata, read_html
 from cleaner.learning.scoring import format_table
 
@@ -101,6 +108,19 @@ def time_tool(
     return Timing(name, path, len(sizes), sum(sizes), best, errors)
 
 
+def batch_note(batches: dict[str, BatchTimes]) -> str:
+    """What the batch rows are, their CPU time, and pass 1's share of the default run."""
+    default, plain, first = batches["default"], batches["no corpus pass"], batches["pass 1"]
+    return (
+        "cleaner batch rows: the batch runner (cleaner clean pages.warc -o out.jsonl --jobs 1, models loaded) "
+        "over the same pages in one WARC, reading it and writing the JSONL output included; CPU of the process "
+        f"and its workers {default.cpu_seconds:.1f} s (default), {plain.cpu_seconds:.1f} s (--no-corpus-pass). "
+        f"Pass 1 alone: {first.seconds:.1f} s wall, {first.cpu_seconds:.1f} s CPU, "
+        f"{first.seconds / default.seconds:.0%} of the default run's wall time "
+        f"({first.cpu_seconds / default.cpu_seconds:.0%} of its CPU)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse options, time every tool, print the table (and record it with --write)."""
     parser = argparse.ArgumentParser(prog="python -m bench.speed", description=__doc__.split("\n\n")[0])
@@ -113,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--extractors", default="default", help="cleaner extractors, comma-separated")
     parser.add_argument("--converter", default="resiliparse", choices=textdumps.CONVERTERS, help="text-dump converter")
     parser.add_argument("--cache", type=Path, default=textdumps.DEFAULT_CACHE, help="text-dump cache folder")
+    parser.add_argument("--no-batch", action="store_true", help="leave out the batch runs (cleaner clean on a WARC)")
     parser.add_argument("--write", type=Path, help="record the table in this Markdown file (BENCHMARKS.md)")
     args = parser.parse_args(argv)
 
@@ -162,17 +183,32 @@ def main(argv: list[str] | None = None) -> int:
     for tool, func in html_tools:
         print(f"timing {tool} ...", file=sys.stderr)
         timings.append(time_tool(tool, "html", func, html_sizes, args.warmup, args.repeat))
+    if cleaner_ok and not args.no_batch:
+        print("timing cleaner batches (WARC) ...", file=sys.stderr)
+        archived = [(sample_url(u, p.dataset, p.id), h) for p, u, h in zip(pages, urls, html, strict=True)]
+        batches = time_batches(archived, args.repeat)
+        batch_rows = [
+            Timing(f"cleaner batch: {label}", "html", len(html), sum(html_sizes), run.seconds, run.errors)
+            for label, run in (
+                ("default (corpus pass)", batches["default"]),
+                ("--no-corpus-pass", batches["no corpus pass"]),
+            )
+        ]
+        timings[len(extractors) : len(extractors)] = batch_rows  # below cleaner's per-page rows
+        notes.append(batch_note(batches))
     for tool, func in text_tools:
         print(f"timing {tool} (text) ...", file=sys.stderr)
         timings.append(time_tool(tool, f"text ({args.converter} dumps)", func, dump_sizes, args.warmup, args.repeat))
 
     reference = {t.path: t for t in timings if t.tool in ("cleaner:default", "cleaner-text:default")}
+    trafilatura = next((t for t in timings if t.tool == "trafilatura"), None)
     rows = []
     for t in timings:
         ref = reference.get(t.path)
         ratio = f"{t.docs_per_s / ref.docs_per_s:.2f}x" if ref else "-"
-        rows.append([t.tool, t.path, t.docs, f"{t.docs_per_s:.1f}", f"{t.mb_per_s:.2f}", ratio, t.errors])
-    header = ["tool", "input", "docs", "docs/s", "MB/s", "speed vs cleaner default", "errors"]
+        versus = f"{t.docs_per_s / trafilatura.docs_per_s:.2f}x" if trafilatura and t.path == "html" else "-"
+        rows.append([t.tool, t.path, t.docs, f"{t.docs_per_s:.1f}", f"{t.mb_per_s:.2f}", versus, ratio, t.errors])
+    header = ["tool", "input", "docs", "docs/s", "MB/s", "vs trafilatura", "vs cleaner default (per page)", "errors"]
     lines = [
         f"{len(pages)} pages ({sum(html_sizes) / 1e6:.1f} MB HTML, {sum(dump_sizes) / 1e6:.1f} MB of {args.converter} "
         f"text dumps), one process, warm-up {args.warmup} pages, best of {max(1, args.repeat)}; "

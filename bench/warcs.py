@@ -45,6 +45,28 @@ def _record(number: int, warc_type: str, url: str, block: bytes, content_type: s
     return head.encode("utf-8") + block + b"\r\n\r\n"
 
 
+def page_records(number: int, url: str, html: bytes) -> tuple[bytes, bytes]:
+    """The request and response records of one crawled page (record ids ``number`` and ``number + 1``)."""
+    host = url.split("/")[2]
+    path = "/" + url.split("/", 3)[3] if url.count("/") >= 3 else "/"
+    request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: cleaner-bench\r\n\r\n".encode()
+    http = (
+        f"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {len(html)}\r\n\r\n"
+    ).encode() + html
+    return (
+        _record(number, "request", url, request, "application/http; msgtype=request"),
+        _record(number + 1, "response", url, http, "application/http; msgtype=response"),
+    )
+
+
+def write_warc(pages: list[tuple[str, bytes]], out: Path) -> None:
+    """Write ``(url, raw HTML)`` pages to ``out`` as they are (one request and one response record each)."""
+    with open(out, "wb") as handle:
+        for i, (url, html) in enumerate(pages):
+            for record in page_records(2 * i, url, html):
+                handle.write(record)
+
+
 def build_warc(
     devdata: Path, out: Path, target_bytes: int, *, gz: bool = False, pages_limit: int | None = None
 ) -> tuple[int, int]:
@@ -64,17 +86,7 @@ def build_warc(
                 if handle.tell() >= target_bytes:
                     break
                 sep = "&" if "?" in url else "?"
-                page_url = f"{url}{sep}copy={copy}"
-                host = page_url.split("/")[2]
-                path = "/" + page_url.split("/", 3)[3] if page_url.count("/") >= 3 else "/"
-                request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: cleaner-bench\r\n\r\n".encode()
-                http = (
-                    f"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {len(html)}\r\n\r\n"
-                ).encode() + html
-                for record in (
-                    _record(number, "request", page_url, request, "application/http; msgtype=request"),
-                    _record(number + 1, "response", page_url, http, "application/http; msgtype=response"),
-                ):
+                for record in page_records(number, f"{url}{sep}copy={copy}", html):
                     handle.write(gzip.compress(record, compresslevel=6, mtime=0) if gz else record)
                 number += 2
                 responses += 1

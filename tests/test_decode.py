@@ -237,3 +237,23 @@ def test_c1_checks_agree_with_a_character_class(text: str) -> None:
     data = text.encode("utf-8")
     expected = repair_double_utf8(text) if _c1_reference(text) else text
     assert decode_html(data)[0] == (expected[1:] if expected.startswith("\ufeff") else expected)
+
+
+# Characters around the C1 range and its UTF-8 bytes (C2 80-9F), surrogates and text beyond.
+NEAR_C1 = st.text(
+    alphabet=st.sampled_from(
+        ["a", " ", "\x7f", "\x80", "\x85", "\x9f", "\xa0", "Â", "â", "Ã", "©", "é", "\ud800", "中"]
+    )
+)
+
+
+@settings(max_examples=300, derandomize=True)
+@given(NEAR_C1 | st.text())
+def test_the_repair_looks_for_c1_characters_in_the_utf8_bytes_as_in_the_text(text: str) -> None:
+    # the C1 characters found in the bytes are those of the text: the repair acts on the same pages
+    has_c1 = any("\x80" <= char <= "\x9f" for char in text)
+    assert (repair_double_utf8(text) is text) or has_c1
+    if not has_c1:
+        assert repair_double_utf8(text) == text
+    else:
+        assert repair_double_utf8(text + "Ã©") == repair_double_utf8(text) + "é"

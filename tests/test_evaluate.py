@@ -294,3 +294,23 @@ def test_write_section_appends_then_replaces(tmp_path):
     write_section(path, "quality", "table three", ["--data", "d", "--limit", "5"])
     text = path.read_text()
     assert "table two" in text and "table three" in text and text.startswith("# Benchmarks")
+
+
+def test_batch_timing_runs_the_batch_runner_on_a_warc_of_the_pages(tmp_path):
+    from bench.batch import sample_url, time_batches
+    from bench.warcs import write_warc
+    from cleaner.batch.stream import entries, input_files
+    from cleaner.config import Config
+    from cleaner.model import Document
+
+    pages = [
+        (sample_url(None, "news", str(i)), f"<html><body><p>Story {i} of the day, told at length.</p>".encode())
+        for i in range(3)
+    ]
+    write_warc(pages, tmp_path / "p.warc")
+    docs = [d for d in entries(input_files([tmp_path / "p.warc"]), Config()) if isinstance(d, Document)]
+    assert [d.url for d in docs] == ["https://news.example/0", "https://news.example/1", "https://news.example/2"]
+    assert [d.content for d in docs] == [html for _, html in pages]
+    times = time_batches(pages)
+    assert set(times) == {"default", "no corpus pass", "pass 1"}
+    assert all(t.seconds > 0 and t.cpu_seconds > 0 and t.errors == 0 for t in times.values())

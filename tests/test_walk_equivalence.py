@@ -4,6 +4,8 @@ Every field of every block is compared (text, tag, tag path, class/id tokens, li
 characters, containers, role, verbatim text, links), with and without links, on generated
 HTML (nested block and inline elements, tables with spans, lists, ARIA roles, ``<pre>``,
 links, hidden markers, comments, entities, broken markup) and on a sample of devdata pages.
+The lean mode of both walks (``walk_texts``, what the corpus pass hashes) gives the texts
+and link characters of those blocks, hence the same block hashes.
 
 The compiled walk must be built for these tests: where it is not, they skip, except in CI
 (``CLEANER_REQUIRE_COMPILED=1``, set by .ci/run), where a missing build fails them.
@@ -17,10 +19,13 @@ from compiled_parts import DEVDATA, NO_DEVDATA, blocked, devdata_sample, equival
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cleaner.corpus.keys import block_keys, document_keys, text_keys, unique_keys
 from cleaner.page.segment import parse_html
 from cleaner.page.walk_reference import walk_blocks as reference_walk
+from cleaner.page.walk_reference import walk_texts as reference_texts
 
-compiled_walk = require("cleaner.page.walk_compiled", "the compiled page walk's parts").walk_blocks
+compiled = require("cleaner.page.walk_compiled", "the compiled page walk's parts")
+compiled_walk, compiled_texts = compiled.walk_blocks, compiled.walk_texts
 
 # Devdata pages compared: every dataset is represented, in about 5 s on one core.
 DEVDATA_PAGES = 60
@@ -37,6 +42,22 @@ def assert_same_blocks(tree: object) -> None:
             assert mine == theirs  # dataclass equality: every field
             # equal values of the same types (True == 1, but a bool role field stays a bool)
             assert [type(v) for v in vars_of(mine)] == [type(v) for v in vars_of(theirs)]
+    assert_same_texts(tree)
+
+
+def assert_same_texts(tree: object) -> None:
+    """Both lean walks give the blocks' texts and link characters, so the keys of segment_html's blocks."""
+    blocks = reference_walk(tree, False)
+    texts = [b.text for b in blocks]
+    link_chars = [b.link_chars for b in blocks]
+    for lean_walk in (reference_texts, compiled_texts):
+        got_texts, got_links = lean_walk(tree)
+        assert got_texts == texts
+        assert got_links == link_chars
+        assert all(type(n) is int for n in got_links)
+        keys = text_keys(got_texts, got_links, collapsed=True)  # what pass 1 (pipeline.site_keys) hashes
+        assert keys.tolist() == block_keys(blocks).tolist()
+        assert unique_keys(keys).tolist() == document_keys(blocks).tolist()
 
 
 def vars_of(block: object) -> list[object]:
@@ -142,6 +163,7 @@ def test_both_walks_accept_any_element_as_the_root() -> None:
     tree = parse_html("<html><body><div id='a'><p>one</p>two</div><p>three</p></body></html>")
     for element in tree.iter():
         assert compiled_walk(element, True) == reference_walk(element, True)
+        assert compiled_texts(element) == reference_texts(element)
 
 
 @pytest.mark.skipif(not DEVDATA.is_dir(), reason=NO_DEVDATA)

@@ -23,6 +23,8 @@ __all__ = [
     "block_keys",
     "comparable_text",
     "document_keys",
+    "text_keys",
+    "unique_keys",
     "word_count",
 ]
 
@@ -43,6 +45,8 @@ HASH_MASK = np.uint64((1 << HASH_BITS) - 1)
 LINK_BLOCK_DENSITY = 0.5
 
 _SPACE = re.compile(r"\s+")
+# White space but the line break that joins a page's blocks in text_keys.
+_SPACE_IN_LINE = re.compile(r"[^\S\n]+")
 _DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"[^\W\d_]+")
 # Scripts written without spaces between words: each character counts as a word.
@@ -64,21 +68,66 @@ def word_count(text: str) -> int:
 
 def block_key(block: Block) -> int | None:
     """The :data:`HASH_BITS`-bit hash of a block's normalised text (and link flag); None when empty."""
-    text = comparable_text(block.text)
-    if not text:
-        return None
-    if block.link_density > LINK_BLOCK_DENSITY:
-        text = "\x01" + text
-    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
-    return int.from_bytes(digest, "little") >> SITE_BITS
+    return _text_key(block.text, block.link_chars)
 
 
 def block_keys(blocks: Sequence[Block]) -> np.ndarray:
-    """One hash per block (``uint64``; 0 for a block with no text), in block order."""
-    return np.array([block_key(b) or 0 for b in blocks], dtype=np.uint64)
+    """One hash per block (``uint64``; 0 for a block with no text), in block order: :func:`block_key` of each."""
+    return text_keys([b.text for b in blocks], [b.link_chars for b in blocks])
+
+
+def text_keys(texts: Sequence[str], link_chars: Sequence[int], collapsed: bool = False) -> np.ndarray:
+    """One hash per block given by its text and link characters: :func:`block_key` of each, page-wide.
+
+    The normalisation (:func:`comparable_text`) runs once over the page's texts joined by
+    line breaks (a block's text holds none), the hashes go to numpy in one buffer; a page
+    whose texts do hold a line break (not a block's) is hashed text by text. ``collapsed``
+    says every text is stripped with single spaces between its words, as a page walk
+    gives them (:func:`cleaner.page.segment.block_texts`): the white space is left as it is
+    (lower-casing and digit folding add none).
+    """
+    if not texts:
+        return np.zeros(0, dtype=np.uint64)
+    folded = _DIGIT.sub("0", "\n".join(texts).lower())
+    if not collapsed:
+        folded = _SPACE_IN_LINE.sub(" ", folded)
+    lines = folded.split("\n")
+    if len(lines) != len(texts):
+        return np.array([_text_key(t, n) or 0 for t, n in zip(texts, link_chars, strict=True)], dtype=np.uint64)
+    digests = []
+    blake2b = hashlib.blake2b
+    for comparable, text, chars in zip(lines, texts, link_chars, strict=True):
+        if not collapsed:
+            comparable = comparable.strip()
+        if not comparable:
+            digests.append(_NO_DIGEST)
+            continue
+        if chars / len(text) > LINK_BLOCK_DENSITY:  # Block.link_density (a text is never empty here)
+            comparable = "\x01" + comparable
+        digests.append(blake2b(comparable.encode("utf-8", "surrogatepass"), digest_size=8).digest())
+    return np.frombuffer(b"".join(digests), dtype="<u8").astype(np.uint64) >> np.uint64(SITE_BITS)
+
+
+# What text_keys puts for a block with no comparable text: 8 zero bytes, key 0 (block_keys' value).
+_NO_DIGEST = bytes(8)
+
+
+def _text_key(text: str, link_chars: int) -> int | None:
+    """:func:`block_key` of a block given by its text and link characters."""
+    comparable = comparable_text(text)
+    if not comparable:
+        return None
+    if link_chars / len(text) > LINK_BLOCK_DENSITY:
+        comparable = "\x01" + comparable
+    digest = hashlib.blake2b(comparable.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little") >> SITE_BITS
 
 
 def document_keys(blocks: Sequence[Block]) -> np.ndarray:
     """The set of a document's block hashes, sorted (a block repeated in a page counts once)."""
-    keys = block_keys(blocks)
+    return unique_keys(block_keys(blocks))
+
+
+def unique_keys(keys: np.ndarray) -> np.ndarray:
+    """The set of a document's block hashes (from :func:`text_keys` or :func:`block_keys`), sorted, without 0."""
     return np.unique(keys[keys != 0])

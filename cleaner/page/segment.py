@@ -22,39 +22,41 @@ import lxml.html
 from cleaner.errors import InputError
 from cleaner.model import Block
 from cleaner.page.roles import line_role
-from cleaner.page.walk_reference import walk_blocks
+from cleaner.page.walk_reference import walk_blocks, walk_texts
 
-__all__ = ["PURE_PYTHON_VARIABLE", "SEGMENTER", "parse_html", "segment_html", "segment_text"]
+__all__ = ["PURE_PYTHON_VARIABLE", "SEGMENTER", "block_texts", "parse_html", "segment_html", "segment_text"]
 
 # Set to 1 to run the pure-Python walk even where the compiled one is built (the tests of
 # the reference path, or to rule the extension out when chasing a problem).
 PURE_PYTHON_VARIABLE = "CLEANER_PURE_PYTHON"
 
 
+# A walk's two modes: the blocks of a page, and their texts and link characters alone.
 Walk = Callable[[Any, bool], list[Block]]
+TextWalk = Callable[[Any], tuple[list[str], list[int]]]
 
 try:  # built by the install (setup.py); absent where it could not be built
     from cleaner.page import walk_compiled
 except ImportError as exc:
-    _COMPILED: tuple[Walk, str] | None = None
+    _COMPILED: tuple[Walk, TextWalk, str] | None = None
     _NOT_BUILT = str(exc)
 else:
-    _COMPILED = (walk_compiled.walk_blocks, walk_compiled.LXML_VERSION)
+    _COMPILED = (walk_compiled.walk_blocks, walk_compiled.walk_texts, walk_compiled.LXML_VERSION)
     _NOT_BUILT = ""
 
 
-def _choose_walk() -> tuple[Walk, str]:
-    """The tree walk this process runs and its name: the compiled one unless absent, stale or switched off."""
+def _choose_walk() -> tuple[Walk, TextWalk, str]:
+    """The tree walk this process runs (its two modes) and its name: the compiled one unless absent, stale or off."""
     if os.environ.get(PURE_PYTHON_VARIABLE, "") not in ("", "0"):
-        return walk_blocks, "python (CLEANER_PURE_PYTHON)"
+        return walk_blocks, walk_texts, "python (CLEANER_PURE_PYTHON)"
     if _COMPILED is None:
         why = f"the compiled page walk is not built ({_NOT_BUILT})"
     else:
-        compiled, built_with = _COMPILED
+        compiled, compiled_texts, built_with = _COMPILED
         # The extension reads lxml's C structures: built against another major version of
         # lxml (an upgrade after the install), those may have changed shape.
         if built_with.split(".")[0] == lxml.__version__.split(".")[0]:
-            return compiled, "compiled"
+            return compiled, compiled_texts, "compiled"
         why = f"the compiled page walk was built for lxml {built_with}, not {lxml.__version__}"
     warnings.warn(
         f"{why}: cleaner runs its pure-Python segmenter, same output, about 10 ms slower a page; "
@@ -62,10 +64,10 @@ def _choose_walk() -> tuple[Walk, str]:
         RuntimeWarning,
         stacklevel=2,
     )
-    return walk_blocks, "python"
+    return walk_blocks, walk_texts, "python"
 
 
-_WALK, SEGMENTER = _choose_walk()
+_WALK, _TEXTS, SEGMENTER = _choose_walk()
 
 # Every element is an lxml.html.HtmlElement (text_content, drop_tree... for the libraries
 # given the tree), chosen in C: lxml.html's own lookup calls back into Python for each
@@ -118,6 +120,16 @@ def segment_html(root: Any, links: bool = False) -> list[Block]:
     walk that runs (``compiled`` or ``python``).
     """
     return _WALK(root, links)
+
+
+def block_texts(root: Any) -> tuple[list[str], list[int]]:
+    """The text and link characters of each block :func:`segment_html` gives (without links), in order.
+
+    The same walk, computed by the same code, without making the blocks: the roles, tag
+    paths and class/id tokens are left out. What the corpus pass's hashes read
+    (:func:`cleaner.corpus.keys.text_keys`), at a fraction of the cost.
+    """
+    return _TEXTS(root)
 
 
 def segment_text(text: str) -> list[Block]:

@@ -48,7 +48,7 @@ import_lxml__etree()
 # The lxml version whose headers this module was compiled with.
 LXML_VERSION = LXML_VERSION_STRING.decode("ascii")
 
-__all__ = ["LXML_VERSION", "walk_blocks"]
+__all__ = ["LXML_VERSION", "walk_blocks", "walk_texts"]
 
 cdef frozenset _BLOCK_TAGS = BLOCK_TAGS
 cdef frozenset _SKIP_TAGS = SKIP_TAGS
@@ -239,16 +239,24 @@ cdef tree.xmlNode* _body(tree.xmlNode* root) noexcept:
 
 
 cdef class _BlockBuilder:
-    """Collects text pieces into blocks while the walk reports starts and ends (as the reference's)."""
+    """Collects text pieces into blocks while the walk reports starts and ends (as the reference's).
 
-    cdef list blocks, pieces, block_tags, containers, block_links
+    ``lean`` (walk_texts): each block's text and link characters go to ``texts`` and
+    ``link_counts`` instead of a Block, and nothing else about the block is gathered.
+    """
+
+    cdef bint lean
+    cdef list blocks, pieces, block_tags, containers, block_links, texts, link_counts
     # One role context per open block-level element (cleaner.page.roles.RoleContext): the
     # last one's role is a block's role here, as in the reference walk.
     cdef list contexts
     cdef object owner, link_href, link_pieces  # link_pieces: a list inside a link, else None
     cdef Py_ssize_t link_chars
 
-    def __init__(self):
+    def __init__(self, bint lean=False):
+        self.lean = lean
+        self.texts = []
+        self.link_counts = []
         self.blocks = []
         self.pieces = []
         self.link_chars = 0
@@ -273,8 +281,11 @@ cdef class _BlockBuilder:
         if self.owner is None:
             if text.isspace():
                 return
-            containers = tuple(self.containers[-_MAX_TAG_PATH:])
-            self.owner = (tag, tuple(path[-_MAX_TAG_PATH:]), tokens, containers, self.contexts[-1].role)
+            if self.lean:  # only whether the block has begun matters
+                self.owner = True
+            else:
+                containers = tuple(self.containers[-_MAX_TAG_PATH:])
+                self.owner = (tag, tuple(path[-_MAX_TAG_PATH:]), tokens, containers, self.contexts[-1].role)
         self.pieces.append(text)
         if in_link:
             self.link_chars += len(text.strip())
@@ -299,7 +310,10 @@ cdef class _BlockBuilder:
         if self.owner is not None:
             raw = "".join(self.pieces)
             text = " ".join(raw.split())
-            if text:
+            if text and self.lean:
+                self.texts.append(text)
+                self.link_counts.append(min(self.link_chars, len(text)))
+            elif text:
                 tag, path, tokens, containers, role = self.owner
                 self.blocks.append(
                     Block(
@@ -328,18 +342,30 @@ def walk_blocks(_Element root, bint links=False):
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _walk(root, links)
+        return _walk(root, _BlockBuilder(), links).blocks
     finally:
         if paused:
             gc.enable()
 
 
-cdef list _walk(_Element root, bint links):
+def walk_texts(_Element root):
+    """Each block's text and link characters, as walk_blocks gives them, without making the blocks."""
+    paused = gc.isenabled()  # as in walk_blocks
+    gc.disable()
+    try:
+        builder = _walk(root, _BlockBuilder(True), False)
+        return builder.texts, builder.link_counts
+    finally:
+        if paused:
+            gc.enable()
+
+
+cdef _BlockBuilder _walk(_Element root, _BlockBuilder builder, bint links):
     cdef tree.xmlNode* start = _body(root._c_node)
     if start is NULL:
         start = root._c_node
     cdef _Document document = root._doc
-    cdef _BlockBuilder builder = _BlockBuilder()
+    cdef bint lean = builder.lean
     cdef list path = []
     cdef list block_tags = builder.block_tags
     cdef list token_stack = [_NO_TOKENS]
@@ -364,14 +390,15 @@ cdef list _walk(_Element root, bint links):
                 if builder.owner is not None:
                     builder.flush()
                 block_tags.append(tag)
-                serial += 1
-                builder.containers.append(serial)
-                aria = _attribute(node, b"role")
-                structure = structure_tag(tag, elementFactory(document, node), aria) if aria else tag
-                column = (tables.start(tag, elementFactory(document, node)) or 0) if tag in _TABLE_TAGS else 0
-                builder.push_structure(structure, serial, column)
+                if not lean:
+                    serial += 1
+                    builder.containers.append(serial)
+                    aria = _attribute(node, b"role")
+                    structure = structure_tag(tag, elementFactory(document, node), aria) if aria else tag
+                    column = (tables.start(tag, elementFactory(document, node)) or 0) if tag in _TABLE_TAGS else 0
+                    builder.push_structure(structure, serial, column)
             path.append(tag)
-            if node.properties is not NULL:
+            if node.properties is not NULL and not lean:
                 tokens = _element_tokens(node)
             else:
                 tokens = ()
@@ -414,10 +441,11 @@ cdef list _walk(_Element root, bint links):
                     if builder.owner is not None:
                         builder.flush()
                     block_tags.pop()
-                    builder.pop_structure()
-                    builder.containers.pop()
-                    if tag == "table":
-                        tables.end_table()
+                    if not lean:
+                        builder.pop_structure()
+                        builder.containers.pop()
+                        if tag == "table":
+                            tables.end_table()
                 path.pop()
                 token_stack.pop()
                 own_tokens.pop()
@@ -425,7 +453,7 @@ cdef list _walk(_Element root, bint links):
                     _add_tail(builder, node, in_link, block_tags, path, token_stack)
             if node is start:
                 builder.flush()
-                return builder.blocks
+                return builder
             child = _element_from(node.next)
             if child is not NULL:
                 node = child

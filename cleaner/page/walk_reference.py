@@ -15,7 +15,7 @@ from typing import Any
 
 import lxml.etree
 
-from cleaner.model import Block, Role
+from cleaner.model import PARAGRAPH, Block, Role
 from cleaner.page.markup import (
     BLOCK_TAGS,
     MAX_ATTR_TOKENS,
@@ -27,16 +27,27 @@ from cleaner.page.markup import (
 )
 from cleaner.page.roles import CONTEXT_TAGS, ROOT_CONTEXT, TABLE_TAGS, RoleContext, TableLayout, structure_tag
 
-__all__ = ["walk_blocks"]
+__all__ = ["walk_blocks", "walk_texts"]
 
 _WHITESPACE = re.compile(r"\s+")
+_NO_TOKENS: frozenset[str] = frozenset()
+# The owner of a block in a lean walk: a started block, with nothing recorded about it.
+_LEAN_OWNER = ("", (), _NO_TOKENS, (), PARAGRAPH)
 
 
 class _BlockBuilder:
-    """Collects text pieces into blocks while the tree walk reports starts and ends."""
+    """Collects text pieces into blocks while the tree walk reports starts and ends.
 
-    def __init__(self) -> None:
+    ``lean`` (for :func:`walk_texts`): each block's text and link characters go to
+    ``texts`` and ``link_counts`` instead of a Block, and nothing else about the block is
+    gathered (the walk passes placeholders for its tag, path and tokens).
+    """
+
+    def __init__(self, lean: bool = False) -> None:
+        self.lean = lean
         self.blocks: list[Block] = []
+        self.texts: list[str] = []
+        self.link_counts: list[int] = []
         self.pieces: list[str] = []
         self.link_chars = 0
         self.owner: tuple[str, tuple[str, ...], frozenset[str], tuple[int, ...], Role] | None = None
@@ -57,9 +68,12 @@ class _BlockBuilder:
         if self.owner is None:
             if not text.strip():
                 return
-            containers = tuple(self.containers[-MAX_TAG_PATH:])
-            role = self.contexts[-1].role
-            self.owner = (tag, tuple(path[-MAX_TAG_PATH:]), tokens, containers, role)
+            if self.lean:  # only whether the block has begun matters
+                self.owner = _LEAN_OWNER
+            else:
+                containers = tuple(self.containers[-MAX_TAG_PATH:])
+                role = self.contexts[-1].role
+                self.owner = (tag, tuple(path[-MAX_TAG_PATH:]), tokens, containers, role)
         self.pieces.append(text)
         if in_link:
             self.link_chars += len(text.strip())
@@ -86,7 +100,10 @@ class _BlockBuilder:
         if self.owner is not None:
             raw = "".join(self.pieces)
             text = _WHITESPACE.sub(" ", raw).strip()
-            if text:
+            if text and self.lean:
+                self.texts.append(text)
+                self.link_counts.append(min(self.link_chars, len(text)))
+            elif text:
                 tag, path, tokens, containers, role = self.owner
                 link_chars = min(self.link_chars, len(text))
                 self.blocks.append(
@@ -111,13 +128,31 @@ class _BlockBuilder:
 
 def walk_blocks(root: Any, links: bool = False) -> list[Block]:
     """The blocks :func:`cleaner.page.segment.segment_html` gives, found in Python (the reference walk)."""
+    builder = _BlockBuilder()
+    _walk(root, builder, links)
+    return builder.blocks
+
+
+def walk_texts(root: Any) -> tuple[list[str], list[int]]:
+    """The text and link characters of each block :func:`walk_blocks` gives, in order, without making the blocks.
+
+    What the corpus pass hashes (:func:`cleaner.corpus.keys.text_keys`): the same walk
+    over the same boundaries, with the roles, tag paths and class/id tokens left out.
+    """
+    builder = _BlockBuilder(lean=True)
+    _walk(root, builder, False)
+    return builder.texts, builder.link_counts
+
+
+def _walk(root: Any, builder: _BlockBuilder, links: bool) -> None:
+    """Walk the page into ``builder``: its blocks, or in a lean builder their texts alone."""
     body = root.find("body")
     start = body if body is not None else root
-    builder = _BlockBuilder()
+    lean = builder.lean
     path: list[str] = []
     block_tags = builder.block_tags
     contexts = builder.contexts
-    token_stack: list[frozenset[str]] = [frozenset()]
+    token_stack: list[frozenset[str]] = [_NO_TOKENS]  # stays so in a lean walk
     own_tokens: list[tuple[str, ...]] = [()]  # each open element's own tokens, for the cap
     in_link = 0  # the <a> elements open around the walk's position
     collect_links = links
@@ -142,27 +177,26 @@ def walk_blocks(root: Any, links: bool = False) -> list[Block]:
                 if builder.owner is not None:
                     builder.flush()
                 block_tags.append(tag)
-                serial += 1
-                builder.containers.append(serial)
-                aria = element.get("role")  # rare: one C lookup, no Python call for the others
-                structure = structure_tag(tag, element, aria) if aria else tag
-                context = contexts[-1]
-                if tag in TABLE_TAGS:
-                    column = tables.start(tag, element) or 0
+                if not lean:
+                    serial += 1
+                    builder.containers.append(serial)
+                    aria = element.get("role")  # rare: one C lookup, no Python call for the others
+                    structure = structure_tag(tag, element, aria) if aria else tag
+                    context = contexts[-1]
+                    column = (tables.start(tag, element) or 0) if tag in TABLE_TAGS else 0
                     contexts.append(context.enter(structure, serial, column) if structure in CONTEXT_TAGS else context)
-                else:
-                    contexts.append(context.enter(structure, serial, 0) if structure in CONTEXT_TAGS else context)
             path.append(tag)
-            # Most elements have no attributes: skip the token work for them.
-            tokens = _element_tokens(element) if element.attrib else ()
-            parent_tokens = token_stack[-1]
-            own_tokens.append(tokens)
-            if not tokens:
-                token_stack.append(parent_tokens)
-            elif len(parent_tokens) + len(tokens) <= MAX_ATTR_TOKENS:
-                token_stack.append(parent_tokens.union(tokens))
-            else:
-                token_stack.append(nearest_tokens(own_tokens))
+            if not lean:
+                # Most elements have no attributes: skip the token work for them.
+                tokens = _element_tokens(element) if element.attrib else ()
+                parent_tokens = token_stack[-1]
+                own_tokens.append(tokens)
+                if not tokens:
+                    token_stack.append(parent_tokens)
+                elif len(parent_tokens) + len(tokens) <= MAX_ATTR_TOKENS:
+                    token_stack.append(parent_tokens.union(tokens))
+                else:
+                    token_stack.append(nearest_tokens(own_tokens))
             if tag == "a":
                 if collect_links and not in_link:
                     builder.open_link((element.get("href") or "").strip())
@@ -184,17 +218,18 @@ def walk_blocks(root: Any, links: bool = False) -> list[Block]:
             if builder.owner is not None:
                 builder.flush()
             block_tags.pop()
-            contexts.pop()
-            builder.containers.pop()
-            if tag == "table":
-                tables.end_table()
+            if not lean:
+                contexts.pop()
+                builder.containers.pop()
+                if tag == "table":
+                    tables.end_table()
         path.pop()
-        token_stack.pop()
-        own_tokens.pop()
+        if not lean:
+            token_stack.pop()
+            own_tokens.pop()
         if element.tail and element is not start:
             _add_tail(builder, element, in_link, block_tags, path, token_stack)
     builder.flush()
-    return builder.blocks
 
 
 def _add_tail(
