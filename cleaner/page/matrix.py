@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Sequence
+from itertools import chain
 
 import numpy as np
 
@@ -128,8 +129,9 @@ def text_base(blocks: Sequence[Block], feats: Sequence[LineFeatures]) -> np.ndar
     n = len(blocks)
     if n == 0:
         return np.zeros((0, len(TEXT_BASE)))
-    # A LineFeatures is a tuple of its fields in _LINE_FIELDS's order: numpy reads the rows as they are.
-    raw = np.array(feats, dtype=np.float64)
+    # A LineFeatures is a tuple of its fields in _LINE_FIELDS's order: the rows are read end
+    # to end (fromiter over them is faster than numpy's conversion of nested sequences).
+    raw = np.fromiter(chain.from_iterable(feats), dtype=np.float64, count=n * len(_LINE_FIELDS)).reshape(n, -1)
     col = {name: raw[:, i] for i, name in enumerate(_LINE_FIELDS)}
     texts = [b.text for b in blocks]
     chars = col["chars"]
