@@ -11,14 +11,12 @@ one warning, or none beside the page walk's when that is missing too) or when ``
 
 from __future__ import annotations
 
-import os
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from cleaner.page.segment import PURE_PYTHON_VARIABLE, SEGMENTER
+from cleaner.page.segment import compiled_part_runs, pure_python_asked
 
 __all__ = ["EVALUATOR", "TreeEnsemble", "compile_trees"]
 
@@ -34,20 +32,9 @@ else:
 
 def _choose_evaluator() -> tuple[type[CompiledTrees] | None, str]:
     """The compiled trees' class (None: the numpy reference) and the evaluation's name."""
-    if os.environ.get(PURE_PYTHON_VARIABLE, "") not in ("", "0"):
-        return None, "numpy (CLEANER_PURE_PYTHON)"
-    if _COMPILED is not None:
+    if compiled_part_runs(_COMPILED is not None, "trees", "numpy trees", _NOT_BUILT):
         return _COMPILED, "compiled"
-    if not SEGMENTER.startswith("compiled"):  # one install builds both: the page walk's warning says it
-        return None, "numpy"
-    warnings.warn(
-        f"the compiled trees are not built ({_NOT_BUILT}): cleaner evaluates its model in numpy, same "
-        "scores, about 2 ms slower a page; reinstall cleaner (pip install / make install) with a C "
-        "compiler and the Python headers to build them",
-        RuntimeWarning,
-        stacklevel=2,
-    )
-    return None, "numpy"
+    return None, "numpy (CLEANER_PURE_PYTHON)" if pure_python_asked() else "numpy"
 
 
 _EVALUATE, EVALUATOR = _choose_evaluator()

@@ -9,9 +9,7 @@ Python loops, so the text path stays above 5 MB/s.
 
 from __future__ import annotations
 
-import os
 import re
-import warnings
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from itertools import accumulate, repeat
@@ -20,7 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from cleaner.model import Block
-from cleaner.page.segment import PURE_PYTHON_VARIABLE, SEGMENTER
+from cleaner.page.segment import compiled_part_runs
 
 # A sentence end: . ! ? … (or CJK 。！？) optionally followed by closing quotes/brackets,
 # e.g. `said.”`, `war?»`, `(AFP).`, `and so on…`.
@@ -206,28 +204,9 @@ else:
     _NOT_BUILT = ""
 
 
-def _choose_counts() -> Callable[[list[str]], np.ndarray]:
-    """The compiled counts unless absent or switched off (``CLEANER_PURE_PYTHON``), else the reference.
-
-    Both compiled modules are built by one install: when the page walk is missing too,
-    :mod:`cleaner.page.segment` has said so already, and one warning is enough.
-    """
-    if os.environ.get(PURE_PYTHON_VARIABLE, "") not in ("", "0"):
-        return reference_counts
-    if _COMPILED is None:
-        if not SEGMENTER.startswith("compiled"):
-            return reference_counts
-        warnings.warn(
-            f"the compiled text counts are not built ({_NOT_BUILT}): cleaner measures blocks in Python, "
-            "same output, slower; reinstall cleaner (pip install / make install) with a C compiler to build them",
-            RuntimeWarning,
-            stacklevel=2,
-        )
-        return reference_counts
-    return _COMPILED
-
-
-_COUNTS = _choose_counts()
+_COUNTS: Callable[[list[str]], np.ndarray] = reference_counts
+if compiled_part_runs(_COMPILED is not None, "text counts", "pure-Python text counts", _NOT_BUILT) and _COMPILED:
+    _COUNTS = _COMPILED
 
 
 def char_counts(texts: list[str]) -> np.ndarray:

@@ -24,7 +24,16 @@ from cleaner.model import Block
 from cleaner.page.roles import line_role
 from cleaner.page.walk_reference import walk_blocks, walk_texts
 
-__all__ = ["PURE_PYTHON_VARIABLE", "SEGMENTER", "block_texts", "parse_html", "segment_html", "segment_text"]
+__all__ = [
+    "PURE_PYTHON_VARIABLE",
+    "SEGMENTER",
+    "block_texts",
+    "compiled_part_runs",
+    "parse_html",
+    "pure_python_asked",
+    "segment_html",
+    "segment_text",
+]
 
 # Set to 1 to run the pure-Python walk even where the compiled one is built (the tests of
 # the reference path, or to rule the extension out when chasing a problem).
@@ -45,9 +54,14 @@ else:
     _NOT_BUILT = ""
 
 
+def pure_python_asked() -> bool:
+    """Whether ``CLEANER_PURE_PYTHON`` asks for the pure-Python paths of every compiled part."""
+    return os.environ.get(PURE_PYTHON_VARIABLE, "") not in ("", "0")
+
+
 def _choose_walk() -> tuple[Walk, TextWalk, str]:
     """The tree walk this process runs (its two modes) and its name: the compiled one unless absent, stale or off."""
-    if os.environ.get(PURE_PYTHON_VARIABLE, "") not in ("", "0"):
+    if pure_python_asked():
         return walk_blocks, walk_texts, "python (CLEANER_PURE_PYTHON)"
     if _COMPILED is None:
         why = f"the compiled page walk is not built ({_NOT_BUILT})"
@@ -69,6 +83,28 @@ def _choose_walk() -> tuple[Walk, TextWalk, str]:
 
 
 _WALK, _TEXTS, SEGMENTER = _choose_walk()
+
+
+def compiled_part_runs(built: bool, part: str, fallback: str, not_built: str) -> bool:
+    """Whether a compiled part other than the page walk runs: built, and not switched off.
+
+    Where it is not built (``not_built`` says why), cleaner runs its ``fallback`` and says
+    so in one ``RuntimeWarning``, unless the page walk is missing too: one install builds
+    every part, and the walk's warning (:data:`SEGMENTER`) has said it already.
+    """
+    if pure_python_asked():
+        return False
+    if built:
+        return True
+    if SEGMENTER.startswith("compiled"):
+        warnings.warn(
+            f"the compiled {part} are not built ({not_built}): cleaner runs its {fallback}, same output, slower; "
+            "reinstall cleaner (pip install / make install) with a C compiler and the Python headers to build them",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+    return False
+
 
 # Every element is an lxml.html.HtmlElement (text_content, drop_tree... for the libraries
 # given the tree), chosen in C: lxml.html's own lookup calls back into Python for each
