@@ -14,6 +14,8 @@ read the facts they share from it, never from each other or from module-level ca
   was trained so);
 - :attr:`Page.views`: the blocks' text lower-cased and tokenised (the rules' phrase lookup
   and the stopword counts);
+- :attr:`Page.counts`: the blocks' character counts (words, digits, capitals...), which
+  the line features and the matrix both read;
 - :meth:`Page.line_features`: the :class:`~cleaner.page.features.LineFeatures` of every
   block, measured once per stopword language (the rules, then the text-line model, read
   the same list);
@@ -33,7 +35,7 @@ import numpy as np
 
 from cleaner.config import Config
 from cleaner.model import Block, Document
-from cleaner.page.features import LineFeatures, LineViews, block_features, line_views
+from cleaner.page.features import LineFeatures, LineViews, block_features, char_counts, line_views
 from cleaner.page.language import html_lang_code, identify, page_stopwords, sample
 from cleaner.page.matrix import feature_matrix
 
@@ -77,6 +79,11 @@ class Page:
         """The blocks' text lower-cased and split into words, one entry per block."""
         return line_views([b.text for b in self.blocks])
 
+    @cached_property
+    def counts(self) -> np.ndarray:
+        """The blocks' :func:`~cleaner.page.features.char_counts`, one row per block."""
+        return char_counts([b.text for b in self.blocks])
+
     def stopwords(self, language: str | None) -> frozenset[str]:
         """The stopwords the features count for ``language`` (none for unsegmented scripts)."""
         return page_stopwords(language)
@@ -84,7 +91,7 @@ class Page:
     def line_features(self, language: str | None) -> list[LineFeatures]:
         """The features of every block, counting ``language``'s stopwords (measured once per language)."""
         if language not in self._measured:
-            self._measured[language] = block_features(self.blocks, self.stopwords(language), self.views)
+            self._measured[language] = block_features(self.blocks, self.stopwords(language), self.views, self.counts)
         return self._measured[language]
 
     def feature_matrix(self, config: Config) -> np.ndarray:
@@ -92,5 +99,5 @@ class Page:
         language = self.feature_language(config)
         if language not in self._matrices:
             html = self.tree is not None
-            self._matrices[language] = feature_matrix(self.blocks, self.line_features(language), html)
+            self._matrices[language] = feature_matrix(self.blocks, self.line_features(language), html, self.counts)
         return self._matrices[language]

@@ -215,7 +215,7 @@ def char_counts(texts: list[str]) -> np.ndarray:
 
 
 def block_features(
-    blocks: Sequence[Block], stops: frozenset[str], views: LineViews | None = None
+    blocks: Sequence[Block], stops: frozenset[str], views: LineViews | None = None, counted: np.ndarray | None = None
 ) -> list[LineFeatures]:
     """Measure every block of a page, in order: the same values as :func:`line_features` on each.
 
@@ -224,8 +224,8 @@ def block_features(
     hints, mapped back to lines by their offsets) or one list comprehension per measure,
     which keeps the per-line Python work to a few C calls. The page is the blocks joined
     by newlines: a block's text never holds a line break (see :class:`cleaner.model.Block`),
-    so each line of the page is one block. ``views`` are the page's :func:`line_views`,
-    computed here when not given.
+    so each line of the page is one block. ``views`` are the page's :func:`line_views` and
+    ``counted`` its :func:`char_counts`, computed here when not given.
     """
     texts = [b.text for b in blocks]
     if not texts:
@@ -234,8 +234,8 @@ def block_features(
     if views is None:
         views = line_views(texts)
     n = len(texts)
-    counted = char_counts(texts).T.tolist()
-    counts, cjk, digits, seps, caps, sentences = counted[:6]
+    columns = (char_counts(texts) if counted is None else counted).T.tolist()
+    counts, cjk, digits, seps, caps, sentences = columns[:6]
     chars = list(map(len, texts))
     if any(cjk):
         words = [max(k, int(c / _CJK_CHARS_PER_WORD)) if c else k for k, c in zip(counts, cjk, strict=True)]

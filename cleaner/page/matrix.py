@@ -124,8 +124,11 @@ def _run_stats(ids: np.ndarray, values: np.ndarray) -> np.ndarray:
 # ----------------------------------------------------------------------------- matrices
 
 
-def text_base(blocks: Sequence[Block], feats: Sequence[LineFeatures]) -> np.ndarray:
-    """The :data:`TEXT_BASE` columns for every block (rows in block order), given its line features."""
+def text_base(blocks: Sequence[Block], feats: Sequence[LineFeatures], counted: np.ndarray | None = None) -> np.ndarray:
+    """The :data:`TEXT_BASE` columns for every block (rows in block order), given its line features.
+
+    ``counted`` are the blocks' :func:`~cleaner.page.features.char_counts`, computed here when not given.
+    """
     n = len(blocks)
     if n == 0:
         return np.zeros((0, len(TEXT_BASE)))
@@ -136,7 +139,8 @@ def text_base(blocks: Sequence[Block], feats: Sequence[LineFeatures]) -> np.ndar
     texts = [b.text for b in blocks]
     chars = col["chars"]
     words = np.maximum(col["words"], 1.0)
-    counted = char_counts(texts)
+    if counted is None:
+        counted = char_counts(texts)
     commas = counted[:, COUNT_COLUMNS.index("commas")].astype(np.float64)
     upper = counted[:, COUNT_COLUMNS.index("upper_start")].astype(np.float64)
     kw = np.zeros((n, len(KEYWORDS)))
@@ -251,17 +255,20 @@ def context_columns(base: np.ndarray, index: Sequence[int]) -> np.ndarray:
     return np.column_stack(parts) if parts else np.zeros((len(base), 0))
 
 
-def feature_matrix(blocks: Sequence[Block], feats: Sequence[LineFeatures], html: bool) -> np.ndarray:
+def feature_matrix(
+    blocks: Sequence[Block], feats: Sequence[LineFeatures], html: bool, counted: np.ndarray | None = None
+) -> np.ndarray:
     """The feature matrix of a page: one row per block, columns :func:`feature_names`.
 
     ``feats`` are the blocks' line features (:func:`cleaner.page.features.block_features`,
     whose stopword list decides the stopword columns); ``html`` adds the tag, ancestor,
-    class/id, link and container columns (text lines have none of those).
+    class/id, link and container columns (text lines have none of those). ``counted`` are
+    the blocks' :func:`~cleaner.page.features.char_counts`, computed when not given.
     """
     names = feature_names(html)
     if not blocks:
         return np.zeros((0, len(names)))
-    text = text_base(blocks, feats)
+    text = text_base(blocks, feats, counted)
     if not html:
         ctx = context_columns(text, [TEXT_BASE.index(c) for c in _CONTEXT_TEXT])
         return np.hstack([text, ctx])
